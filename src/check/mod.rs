@@ -1,0 +1,146 @@
+//! Invariants (SPEC §3) and the verdicts built from explorations: this module
+//! turns the model's facts into property hits ([`crate::explore::Monitor`]),
+//! runs the requested search, and reports per invariant `holds`, `violated`
+//! (with a replayable trace) or `unknown`.
+//!
+//! Entry points used by the CLI and by library users: [`run`], [`explore`],
+//! [`expectations`], [`replay`].
+
+use crate::scenario::{Expectation, Invariant, Scenario};
+use crate::trace::Trace;
+use serde::Serialize;
+
+/// The verdict on one invariant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Holds,
+    Violated,
+    Unknown,
+}
+
+/// How to search, as chosen on the command line or in `explore`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// The scenario's own `explore` (exhaustive, then random if a bound hit).
+    Default,
+    Bfs,
+    Dfs,
+    Random,
+}
+
+/// Overrides of the scenario's `explore` block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExploreOptions {
+    pub strategy: Option<Strategy>,
+    pub runs: Option<u64>,
+    pub max_depth: Option<u64>,
+    pub max_states: Option<u64>,
+    pub seed: Option<u64>,
+}
+
+/// What was established about one invariant.
+#[derive(Clone, Debug, Serialize)]
+pub struct InvariantReport {
+    pub invariant: Invariant,
+    pub verdict: Verdict,
+    /// `bfs`, `dfs`, `random`, `run`: the search that decided it.
+    pub decided_by: String,
+    pub states: u64,
+    pub runs: u64,
+    pub transitions: u64,
+    /// `max_states`, `max_depth`, `runs` (random cannot prove `holds`) …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound_hit: Option<String>,
+    /// Why an invariant holds trivially, or what a bound covered.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The counterexample, for `violated`.
+    #[serde(skip)]
+    pub trace: Option<Trace>,
+}
+
+/// Everything a run or exploration established about one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub seed: u64,
+    pub invariants: Vec<InvariantReport>,
+}
+
+/// One expectation compared with its verdict.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectationResult {
+    pub invariant: Invariant,
+    pub expected: Expectation,
+    pub got: Verdict,
+    pub met: bool,
+}
+
+/// A scenario that loaded but cannot be executed as written.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// No execution can follow the pinned schedule; `step` is 1-based.
+    #[error("schedule step {step} ({selector}) cannot be taken: {why}")]
+    Schedule {
+        step: usize,
+        selector: String,
+        why: String,
+    },
+}
+
+/// Why a saved trace could not be reproduced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("trace was written by {found}, this is {expected}")]
+    Version { found: String, expected: String },
+    #[error("step {step}: {why}")]
+    Diverged { step: usize, why: String },
+    #[error("the replay reached other verdicts: {why}")]
+    Verdicts { why: String },
+}
+
+/// One seeded execution (`tokenrace run`): verdicts are `violated` or `unknown`.
+pub fn run(_scenario: &Scenario, _seed: u64) -> Result<(Report, Trace), RunError> {
+    todo!("check::run")
+}
+
+/// Explores a scenario (`tokenrace explore`, `tokenrace check`).
+pub fn explore(_scenario: &Scenario, _options: &ExploreOptions) -> Result<Report, RunError> {
+    todo!("check::explore")
+}
+
+/// Compares a report with the scenario's `expect` (SPEC §6: only the same
+/// verdict meets an expectation; `allow_unknown` lets `unknown` meet `holds`).
+pub fn expectations(scenario: &Scenario, report: &Report, allow_unknown: bool) -> Vec<ExpectationResult> {
+    scenario
+        .expect
+        .iter()
+        .map(|(&invariant, &expected)| {
+            let got = report
+                .invariants
+                .iter()
+                .find(|r| r.invariant == invariant)
+                .map(|r| r.verdict)
+                .unwrap_or(Verdict::Unknown);
+            let met = matches!(
+                (expected, got),
+                (Expectation::Holds, Verdict::Holds)
+                    | (Expectation::Violated, Verdict::Violated)
+            ) || (allow_unknown && expected == Expectation::Holds && got == Verdict::Unknown);
+            ExpectationResult {
+                invariant,
+                expected,
+                got,
+                met,
+            }
+        })
+        .collect()
+}
+
+/// Re-executes a saved trace; returns the re-built trace when it reproduces
+/// the same steps and verdicts.
+pub fn replay(_trace: &Trace) -> Result<Trace, ReplayError> {
+    todo!("check::replay")
+}

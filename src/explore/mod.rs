@@ -1,0 +1,71 @@
+//! Search strategies over a [`Protocol`]'s executions: exhaustive (BFS for
+//! shortest counterexamples, DFS for low memory), seeded random runs, and the
+//! single seeded `run`. Strategies know only `engine`; what counts as a
+//! violation comes in through a [`Monitor`] supplied by `check/`.
+//!
+//! Architecture Invariant: the result of a search never depends on the number
+//! of threads or on hash order; ties between counterexamples of equal length
+//! break on the lexicographically smallest choice sequence.
+
+use crate::engine::{Choice, Pin, Protocol};
+
+pub mod exhaustive;
+pub mod random;
+pub mod shrink;
+
+/// Judges what happens in steps. Property indexes are `0..count()`.
+pub trait Monitor<P: Protocol> {
+    /// How many properties this monitor judges.
+    fn count(&self) -> usize;
+    /// Properties a fact breaks, given the state right after its step.
+    fn observe(&self, state: &P::State, fact: &P::Fact, hits: &mut Vec<usize>);
+    /// Properties broken by how the run ended (the horizon fired, or nothing
+    /// was left pending).
+    fn at_end(&self, state: &P::State, hits: &mut Vec<usize>);
+}
+
+/// Limits that keep a search finite; hitting one makes unviolated
+/// properties `unknown`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_states: u64,
+    pub max_depth: u64,
+    /// Drops plus duplicates per path; verdicts hold relative to it.
+    pub max_faults: u32,
+}
+
+/// A replayable execution: the choices from the initial state.
+pub type Path = Vec<Choice>;
+
+/// Which bound stopped a search before it covered every execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundHit {
+    MaxStates,
+    MaxDepth,
+}
+
+/// What a search established about each property.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Per property: the counterexample found (shortest, for BFS), if any.
+    pub violations: Vec<Option<Path>>,
+    /// Distinct states stored (exhaustive) or steps executed (random).
+    pub states: u64,
+    /// Transitions taken.
+    pub transitions: u64,
+    /// Completed runs (random) or 0.
+    pub runs: u64,
+    /// `None` when every execution allowed by the semantics (and the fault
+    /// bound) was covered: then unviolated properties hold.
+    pub bound_hit: Option<BoundHit>,
+}
+
+/// Order of exhaustive search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    Bfs,
+    Dfs,
+}
+
+/// Schedule pins shared by every strategy.
+pub type Schedule = [Pin];
