@@ -6,6 +6,9 @@
 //! Entry points used by the CLI and by library users: [`run`], [`explore`],
 //! [`expectations`], [`replay`].
 
+pub mod explain;
+pub mod judge;
+
 use crate::scenario::{Expectation, Invariant, Scenario};
 use crate::trace::Trace;
 use serde::Serialize;
@@ -113,7 +116,11 @@ pub fn explore(_scenario: &Scenario, _options: &ExploreOptions) -> Result<Report
 
 /// Compares a report with the scenario's `expect` (SPEC §6: only the same
 /// verdict meets an expectation; `allow_unknown` lets `unknown` meet `holds`).
-pub fn expectations(scenario: &Scenario, report: &Report, allow_unknown: bool) -> Vec<ExpectationResult> {
+pub fn expectations(
+    scenario: &Scenario,
+    report: &Report,
+    allow_unknown: bool,
+) -> Vec<ExpectationResult> {
     scenario
         .expect
         .iter()
@@ -126,9 +133,10 @@ pub fn expectations(scenario: &Scenario, report: &Report, allow_unknown: bool) -
                 .unwrap_or(Verdict::Unknown);
             let met = matches!(
                 (expected, got),
-                (Expectation::Holds, Verdict::Holds)
-                    | (Expectation::Violated, Verdict::Violated)
-            ) || (allow_unknown && expected == Expectation::Holds && got == Verdict::Unknown);
+                (Expectation::Holds, Verdict::Holds) | (Expectation::Violated, Verdict::Violated)
+            ) || (allow_unknown
+                && expected == Expectation::Holds
+                && got == Verdict::Unknown);
             ExpectationResult {
                 invariant,
                 expected,

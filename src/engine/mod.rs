@@ -159,7 +159,9 @@ pub enum Event<P: Protocol + ?Sized> {
 }
 
 /// The network's decision for one sent message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
     Deliver,
@@ -170,7 +172,9 @@ pub enum Fault {
 /// Identifies a pending event along one path: its creation sequence number.
 /// Deterministic given the path's earlier choices, so a path of `Choice`s
 /// replays exactly. `EventId::HORIZON` is the end of the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct EventId(pub u32);
 
 impl EventId {

@@ -1,1 +1,153 @@
-//! Protocol model (TODO)
+//! The protocol: OAuth/JWT token flows as one deterministic transition
+//! system. This is the only module that knows what a token, a refresh or a
+//! client is. It implements [`engine::Protocol`](crate::engine::Protocol) and
+//! nothing here explores, orders or draws random numbers: handlers react to
+//! one message or timer and never read the clock (every deadline is a timer).
+//!
+//! One file per actor: [`user`] (the script), [`client`] (requests),
+//! [`refresh`] (client refresh strategies), [`store`] (token stores),
+//! [`auth`], [`resource`], [`denylist`], [`attacker`]; [`ghost`] holds the
+//! judgements invariants need (was the session valid?).
+
+pub mod attacker;
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod denylist;
+pub mod ghost;
+pub mod msg;
+pub mod refresh;
+pub mod resource;
+pub mod store;
+pub mod token;
+pub mod user;
+
+use crate::engine::{Effects, Link, Millis, Protocol, Urgency, When};
+pub use config::Model;
+pub use msg::{Caller, Fact, Mark, Msg, Refresher, Timer};
+use token::{AtRecord, FamilyRecord, RtRecord};
+
+/// Shorthand for the effects a model handler produces.
+pub type Out = Effects<Model>;
+
+/// Every actor's state: the whole world at one instant.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct World {
+    pub stores: Vec<store::Store>,
+    pub clients: Vec<client::ClientState>,
+    /// In-flight refresh per single-flight scope (a client, or a device for cross_tab).
+    pub flights: Vec<Option<refresh::Flight>>,
+    pub auth: auth::AuthState,
+    pub denylist: denylist::Denylist,
+    pub attacker: attacker::Attacker,
+    /// (device, trigger AT) pairs a client refresh was already sent for.
+    pub refreshed: Vec<(u8, token::At)>,
+}
+
+impl World {
+    pub fn request(&self, id: msg::RequestId) -> &client::Request {
+        &self.clients[id.client as usize].requests[id.number as usize - 1]
+    }
+    pub fn request_mut(&mut self, id: msg::RequestId) -> &mut client::Request {
+        &mut self.clients[id.client as usize].requests[id.number as usize - 1]
+    }
+    pub fn at(&self, at: token::At) -> &AtRecord {
+        &self.auth.ats[at.0 as usize - 1]
+    }
+    pub fn at_mut(&mut self, at: token::At) -> &mut AtRecord {
+        &mut self.auth.ats[at.0 as usize - 1]
+    }
+    pub fn rt(&self, rt: token::Rt) -> &RtRecord {
+        &self.auth.rts[rt.0 as usize - 1]
+    }
+    pub fn rt_mut(&mut self, rt: token::Rt) -> &mut RtRecord {
+        &mut self.auth.rts[rt.0 as usize - 1]
+    }
+    pub fn family(&self, f: token::Family) -> &FamilyRecord {
+        &self.auth.families[f.0 as usize]
+    }
+    pub fn family_mut(&mut self, f: token::Family) -> &mut FamilyRecord {
+        &mut self.auth.families[f.0 as usize]
+    }
+}
+
+impl Protocol for Model {
+    type State = World;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Mark = Mark;
+    type Fact = Fact;
+
+    fn init(&self, out: &mut Out) -> World {
+        for (index, (at, _)) in self.script.iter().enumerate() {
+            out.timer(
+                Timer::Script(index as u16),
+                When::At(*at),
+                Urgency::Ordinary,
+            );
+        }
+        World {
+            stores: vec![store::Store::default(); self.store_count],
+            clients: vec![client::ClientState::default(); self.clients.len()],
+            flights: vec![None; self.scope_count],
+            auth: auth::AuthState::default(),
+            denylist: denylist::Denylist::default(),
+            attacker: attacker::Attacker::default(),
+            refreshed: Vec::new(),
+        }
+    }
+
+    fn deliver(&self, w: &mut World, msg: &Msg, out: &mut Out) {
+        match *msg {
+            Msg::Api { from, at } => resource::on_api(self, w, from, at, out),
+            Msg::DenyReply {
+                caller,
+                at,
+                revoked,
+            } => resource::on_deny_reply(self, w, caller, at, revoked, out),
+            Msg::DenyCheck { caller, at } => denylist::on_check(w, caller, at, out),
+            Msg::Deny { at } => denylist::on_deny(w, at),
+            Msg::Refresh { from, rt } => auth::on_refresh(self, w, from, rt, out),
+            Msg::Logout { rt, .. } => auth::on_logout(self, w, rt, out),
+            Msg::ApiReply { to, at, ok } => match to {
+                Caller::Request(r) => client::on_api_reply(self, w, r, at, ok, out),
+                Caller::Attacker(_) => {}
+            },
+            Msg::RefreshOk {
+                to,
+                presented,
+                at,
+                rt,
+            } => refresh::on_answer(self, w, to, presented, Some((at, rt)), out),
+            Msg::RefreshErr { to, rt } => refresh::on_answer(self, w, to, rt, None, out),
+        }
+    }
+
+    fn fire(&self, w: &mut World, timer: &Timer, out: &mut Out) {
+        match *timer {
+            Timer::Script(index) => user::on_script(self, w, index as usize, out),
+            Timer::Proactive(client) => refresh::on_proactive(self, w, client, out),
+            Timer::AttackerWindow(theft) => attacker::on_window_closed(w, theft),
+            Timer::AtExpiry(_)
+            | Timer::AtResourceExpiry(_)
+            | Timer::RtExpiry(_)
+            | Timer::FamilyExpiry(_)
+            | Timer::GraceEnd(_) => auth::on_deadline(self, w, *timer, out),
+        }
+    }
+
+    fn link(&self, msg: &Msg) -> Link {
+        self.links[config::LinkName::of(msg) as usize]
+    }
+
+    fn endpoints(&self, msg: &Msg) -> (String, String) {
+        self.endpoints_of(msg)
+    }
+
+    fn horizon(&self) -> Millis {
+        self.horizon
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -137,7 +137,16 @@ mod tests {
 
     #[test]
     fn refuses_bad_spellings_and_overflow() {
-        for bad in ["", "15", "m", "1.5s", "15 m", "15min", "99999999999999999999d", "9999999999d"] {
+        for bad in [
+            "",
+            "15",
+            "m",
+            "1.5s",
+            "15 m",
+            "15min",
+            "99999999999999999999d",
+            "9999999999d",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -50,7 +50,10 @@ pub enum ScenarioError {
     #[error("{file}: cannot read: {message}")]
     Io { file: String, message: String },
     #[error("{}", render_problems(file, problems))]
-    Invalid { file: String, problems: Vec<Problem> },
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// `file:line:col: error: path: expected …`, one line per problem.
@@ -67,7 +70,11 @@ pub fn render_problems(file: &str, problems: &[Problem]) -> String {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let path = if p.path.is_empty() { "(document)" } else { &p.path };
+            let path = if p.path.is_empty() {
+                "(document)"
+            } else {
+                &p.path
+            };
             format!("{place}: {kind}: {path}: expected {}", p.expected)
         })
         .collect::<Vec<_>>()
@@ -76,6 +83,10 @@ pub fn render_problems(file: &str, problems: &[Problem]) -> String {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", render_problems("<scenario>", std::slice::from_ref(self)))
+        write!(
+            f,
+            "{}",
+            render_problems("<scenario>", std::slice::from_ref(self))
+        )
     }
 }

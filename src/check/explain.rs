@@ -1,0 +1,104 @@
+//! Facts in words, for the notes of traces and diagrams.
+
+use crate::model::msg::ErrorCause;
+use crate::model::token::Revocation;
+use crate::model::{Fact, Model};
+
+/// A one-line note for a fact, or `None` for facts not worth showing.
+pub fn note(m: &Model, fact: &Fact) -> Option<String> {
+    Some(match fact {
+        Fact::SessionError {
+            request,
+            cause,
+            session,
+            ..
+        } => {
+            let why = match cause {
+                ErrorCause::EmptyStore => "no token in the store",
+                ErrorCause::NoRetryLeft => "401 with no retry left",
+                ErrorCause::RefreshRejected => "refresh rejected",
+                ErrorCause::DiscardedAfterLogout => "refresh answer discarded after logout",
+            };
+            let verdict = match session {
+                Ok(()) => "although the session was valid".to_string(),
+                Err(reason) => format!("excused: {reason}"),
+            };
+            format!(
+                "{} shows a session error ({why}), {verdict}",
+                m.request_name(*request)
+            )
+        }
+        Fact::Completed { request } => format!("{} got its payload", m.request_name(*request)),
+        Fact::StoreWrite {
+            written,
+            stale_against: Some(newer),
+            ..
+        } => format!(
+            "stores {} {} over the newer {} {}",
+            written.at, written.rt, newer.at, newer.rt
+        ),
+        Fact::StoreWrite { written, .. } => format!("stores {} {}", written.at, written.rt),
+        Fact::RefreshSent {
+            trigger,
+            repeat: true,
+            ..
+        } => format!("a second refresh for {trigger} from this device"),
+        Fact::Accepted {
+            at,
+            after_expiry: true,
+            ..
+        } => format!("accepts {at} after its expiry"),
+        Fact::Accepted {
+            at,
+            after_revocation: true,
+            ..
+        } => format!("accepts {at} after its revocation reached the denylist"),
+        Fact::Accepted {
+            at,
+            attacker_late: true,
+            ..
+        } => format!("accepts the attacker's {at} after the attacker window"),
+        Fact::Stolen {
+            at,
+            rt,
+            still_valid,
+        } => {
+            let names: Vec<String> = at
+                .map(|t| t.to_string())
+                .into_iter()
+                .chain(rt.map(|t| t.to_string()))
+                .collect();
+            let state = if *still_valid {
+                "still valid"
+            } else {
+                "no longer valid"
+            };
+            format!("attacker steals {} ({state})", names.join(" "))
+        }
+        Fact::StealFoundNothing { why } => format!("attacker steals nothing: {why}"),
+        Fact::AttackerReplay {
+            rt,
+            after_grace: true,
+            got_tokens,
+            ..
+        } => {
+            let result = if *got_tokens {
+                "gets tokens"
+            } else {
+                "is rejected"
+            };
+            format!("replay of rotated {rt} {result}")
+        }
+        Fact::Revoked { family, why } => {
+            let why = match why {
+                Revocation::Logout => "logout",
+                Revocation::RevokeAll => "revoke_all",
+                Revocation::Reuse { .. } => "reuse detected",
+            };
+            format!("session {} revoked ({why})", family.0 + 1)
+        }
+        Fact::AttackNoop => "attacker has nothing to use".to_string(),
+        Fact::LogoutNoop { .. } => "logout with an empty store sends nothing".to_string(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,154 @@
+//! Clients and their requests: start a burst of API calls from the store,
+//! react to 200 / 401, retry with a new AT, end in a payload or a
+//! user-visible session error. What to do on a 401 — refresh, wait, or retry
+//! with a newer stored AT — is the refresh strategy's call (`refresh.rs`).
+
+use super::msg::{Caller, ClientIx, ErrorCause, Fact, Msg, RequestId};
+use super::token::{At, Family};
+use super::{ghost, refresh, Model, Out, World};
+
+/// Per-client state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ClientState {
+    /// Requests in start order; `tab1.reqN` is `requests[N - 1]`.
+    pub requests: Vec<Request>,
+    /// Accumulated `skew` (ms; positive = clock ahead).
+    pub skew_ms: i64,
+    /// The AT the proactive timer is armed for.
+    pub proactive_armed: Option<At>,
+    /// The last AT the proactive timer fired for (at most once per AT).
+    pub proactive_fired: Option<At>,
+    /// Proactive refreshes sent so far (names `tab1.proactiveN`).
+    pub proactive_sent: u16,
+}
+
+/// Where a request is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// An API call with this AT is in flight.
+    Calling {
+        at: At,
+    },
+    /// Its own refresh with this RT is in flight; `trigger` got the 401.
+    Refreshing {
+        rt: super::token::Rt,
+        trigger: At,
+    },
+    /// Waiting for its scope's in-flight refresh.
+    Waiting {
+        trigger: At,
+    },
+    Done(End),
+}
+
+/// How a request ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum End {
+    Payload,
+    SessionError,
+}
+
+/// One API request of a client.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Request {
+    pub phase: Phase,
+    pub retries_left: u8,
+    /// The AT of its latest call (what `recheck_store` compares against).
+    pub last_at: Option<At>,
+}
+
+impl Request {
+    pub fn is_done(&self) -> bool {
+        matches!(self.phase, Phase::Done(_))
+    }
+}
+
+/// `count` concurrent requests start in one step from the same store read.
+pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut Out) {
+    let held = w.stores[m.clients[client as usize].store as usize].pair;
+    for _ in 0..count {
+        let state = &mut w.clients[client as usize];
+        let id = RequestId {
+            client,
+            number: state.requests.len() as u16 + 1,
+        };
+        state.requests.push(Request {
+            phase: Phase::Done(End::SessionError),
+            retries_left: m.clients[client as usize].retries,
+            last_at: held.map(|p| p.at),
+        });
+        match held {
+            Some(pair) => call(w, id, pair.at, out),
+            None => session_error(w, id, None, ErrorCause::EmptyStore, out),
+        }
+    }
+}
+
+/// Sends the API call with `at` (a first call; retries go through [`retry`]).
+fn call(w: &mut World, id: RequestId, at: At, out: &mut Out) {
+    let req = w.request_mut(id);
+    req.phase = Phase::Calling { at };
+    req.last_at = Some(at);
+    out.send(Msg::Api {
+        from: Caller::Request(id),
+        at,
+    });
+}
+
+/// Re-sends the API call with a newer AT, spending one retry.
+pub fn retry(w: &mut World, id: RequestId, at: At, out: &mut Out) {
+    let req = w.request_mut(id);
+    assert!(req.retries_left > 0, "retry without a retry left");
+    req.retries_left -= 1;
+    call(w, id, at, out);
+}
+
+/// The resource server answered this request's call.
+pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, out: &mut Out) {
+    if w.request(id).phase != (Phase::Calling { at }) {
+        return; // a duplicate or an answer it no longer waits for
+    }
+    if ok {
+        w.request_mut(id).phase = Phase::Done(End::Payload);
+        out.fact(Fact::Completed { request: id });
+    } else if w.request(id).retries_left == 0 {
+        let family = w.at(at).family;
+        session_error(w, id, Some(family), ErrorCause::NoRetryLeft, out);
+    } else {
+        refresh::on_unauthorized(m, w, id, at, out);
+    }
+}
+
+/// Ends a request in a user-visible session error and records whether the
+/// session was in fact still valid (SPEC §3 `no_error_while_refresh_valid`).
+pub fn session_error(
+    w: &mut World,
+    id: RequestId,
+    family: Option<Family>,
+    cause: ErrorCause,
+    out: &mut Out,
+) {
+    w.request_mut(id).phase = Phase::Done(End::SessionError);
+    let session = ghost::session_validity(w, family);
+    out.fact(Fact::SessionError {
+        request: id,
+        family,
+        cause,
+        session,
+    });
+}
+
+/// Requests that neither got a payload nor ended in an error.
+pub fn incomplete(w: &World) -> impl Iterator<Item = RequestId> + '_ {
+    w.clients.iter().enumerate().flat_map(|(c, state)| {
+        state
+            .requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_done())
+            .map(move |(n, _)| RequestId {
+                client: c as ClientIx,
+                number: n as u16 + 1,
+            })
+    })
+}

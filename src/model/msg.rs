@@ -1,0 +1,172 @@
+//! Messages, timers and facts: the vocabulary actors exchange with the engine.
+//! Each value names its sender and receiver, so the engine can route and
+//! schedules can pin it without knowing what it means.
+
+use super::token::{At, Family, Rt};
+
+/// Index of a client in the scenario's `clients` list.
+pub type ClientIx = u8;
+/// A request: its client and its 1-based number within that client
+/// (`tab1.req2` is `{client: 0, number: 2}`), so names need no lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId {
+    pub client: ClientIx,
+    pub number: u16,
+}
+
+/// Who makes an API call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Caller {
+    Request(RequestId),
+    /// The attacker's n-th call (1-based).
+    Attacker(u16),
+}
+
+/// Who sends a refresh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Refresher {
+    Request(RequestId),
+    /// A client's n-th proactive refresh (1-based).
+    Proactive(ClientIx, u16),
+    /// The attacker's n-th replay (1-based).
+    Attacker(u16),
+}
+
+/// Every message of the protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Msg {
+    /// `GET /api ATk` to the resource server.
+    Api { from: Caller, at: At },
+    /// The resource server's answer: 200 payload or 401.
+    ApiReply { to: Caller, at: At, ok: bool },
+    /// The resource server asks the denylist about an AT.
+    DenyCheck { caller: Caller, at: At },
+    /// The denylist's answer.
+    DenyReply {
+        caller: Caller,
+        at: At,
+        revoked: bool,
+    },
+    /// `POST /refresh RTk` to the auth server.
+    Refresh { from: Refresher, rt: Rt },
+    /// `200 ATj RTj` for the presented RT.
+    RefreshOk {
+        to: Refresher,
+        presented: Rt,
+        at: At,
+        rt: Rt,
+    },
+    /// The refresh was rejected (status `auth.refresh_error`).
+    RefreshErr { to: Refresher, rt: Rt },
+    /// A client's logout, carrying the RT it held.
+    Logout { client: ClientIx, rt: Rt },
+    /// The auth server puts an AT's jti on the denylist.
+    Deny { at: At },
+}
+
+/// Every timer. Declaration order is the order of deadlines due at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Timer {
+    /// `exp` of an AT: no longer live; its denylist entry ends.
+    AtExpiry(At),
+    /// `exp + leeway` (only when leeway > 0): the resource server stops accepting it.
+    AtResourceExpiry(At),
+    /// Sliding expiry of one RT.
+    RtExpiry(Rt),
+    /// Absolute expiry of a family.
+    FamilyExpiry(Family),
+    /// The grace window of a rotated RT closes.
+    GraceEnd(Rt),
+    /// `bounds.attacker_window` after the n-th theft (0-based).
+    AttackerWindow(u8),
+    /// Script entry n (0-based, file order).
+    Script(u16),
+    /// A client's proactive refresh timer.
+    Proactive(ClientIx),
+}
+
+impl Timer {
+    /// Deadlines take effect before anything else at their instant.
+    pub fn is_deadline(self) -> bool {
+        !matches!(self, Timer::Script(_) | Timer::Proactive(_))
+    }
+}
+
+/// A named time point: the issue of an AT, for proactive timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mark {
+    Issued(At),
+}
+
+/// Why a request ended in a user-visible session error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCause {
+    /// Its store was empty when it needed a token.
+    EmptyStore,
+    /// A 401 with no retry left.
+    NoRetryLeft,
+    /// The refresh was rejected.
+    RefreshRejected,
+    /// The refresh answer arrived after logout and was discarded.
+    DiscardedAfterLogout,
+}
+
+/// Something that happened in a step; `check/` turns facts into verdicts.
+/// Facts carry the ghost judgements only the model can make (was the session
+/// valid?), so invariants stay simple functions of one fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    SessionError {
+        request: RequestId,
+        family: Option<Family>,
+        cause: ErrorCause,
+        /// `Ok` = the session was valid (the bug); `Err(reason)` = excused.
+        session: Result<(), &'static str>,
+    },
+    Completed {
+        request: RequestId,
+    },
+    StoreWrite {
+        store: u8,
+        stale_against: Option<super::token::Pair>,
+        written: super::token::Pair,
+    },
+    RefreshSent {
+        device: u8,
+        trigger: At,
+        repeat: bool,
+        refresher: Refresher,
+    },
+    Accepted {
+        caller: Caller,
+        at: At,
+        after_expiry: bool,
+        after_revocation: bool,
+        /// Attacker call accepted after its bounded window closed.
+        attacker_late: bool,
+    },
+    Stolen {
+        at: Option<At>,
+        rt: Option<Rt>,
+        still_valid: bool,
+    },
+    StealFoundNothing {
+        why: &'static str,
+    },
+    AttackerReplay {
+        rt: Rt,
+        after_grace: bool,
+        got_tokens: bool,
+        family_survived: Option<bool>,
+    },
+    Revoked {
+        family: Family,
+        why: super::token::Revocation,
+    },
+    /// An `attack` with nothing of the requested kind to use.
+    AttackNoop,
+    /// A logout with an empty store sends nothing.
+    LogoutNoop {
+        client: ClientIx,
+    },
+}
