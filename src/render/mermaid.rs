@@ -153,7 +153,15 @@ pub fn safe_id(name: &str) -> String {
         .collect();
     let lower = id.to_ascii_lowercase();
     let first_is_digit = id.chars().next().map_or(true, |c| c.is_ascii_digit());
-    if first_is_digit || KEYWORDS.contains(&lower.as_str()) {
+    // A keyword followed by `_` is only a problem for a lexer without word
+    // boundaries on keywords; prefixing it too costs nothing.
+    let keyword = KEYWORDS.iter().any(|k| {
+        lower == *k
+            || lower
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with('_'))
+    });
+    if first_is_digit || keyword {
         id.insert_str(0, "p_");
     }
     id
@@ -246,6 +254,8 @@ mod tests {
         assert_eq!(safe_id("tab-1 x"), "tab_1_x");
         assert_eq!(safe_id(""), "p_");
         assert_eq!(safe_id("auth"), "auth");
+        assert_eq!(safe_id("end.req1"), "p_end_req1");
+        assert_eq!(safe_id("endpoint"), "endpoint");
     }
 
     #[test]

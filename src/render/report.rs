@@ -251,7 +251,9 @@ pub fn check_text(entries: &[CheckEntry], allow_unknown: bool) -> String {
     for entry in entries.iter().filter(|e| e.error.is_none()) {
         rows.extend(entry.rows.iter().map(|r| check_row(entry, r)));
     }
-    out.push_str(&table(&rows));
+    if rows.len() > 1 {
+        out.push_str(&table(&rows));
+    }
     for entry in entries {
         out.push_str(&failures(entry));
     }
@@ -280,7 +282,7 @@ fn failures(entry: &CheckEntry) -> String {
     let mut out = String::new();
     if entry.error.is_some() {
         out.push_str(&format!(
-            "ERROR {}: not judged (see the message above)\n",
+            "ERROR {}: not judged (the error is on stderr)\n",
             entry.file
         ));
     }
