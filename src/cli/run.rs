@@ -96,11 +96,12 @@ fn run_file(file: &Path, args: &Args) -> Code {
             &replays,
         )),
         Format::Text => {
-            let mut text = report::text(&report, &replays);
+            let mut text = report::text(&report, &[]);
             if violated {
                 text.push_str("trace:\n");
                 text.push_str(&report::steps(&trace));
             }
+            text.push_str(&report::replay_lines(&replays));
             print(&text);
         }
     }

@@ -40,10 +40,17 @@ pub fn text(report: &Report, replays: &[Replay]) -> String {
     ]];
     rows.extend(report.invariants.iter().map(invariant_row));
     out.push_str(&table(&rows));
-    for (invariant, command) in replays {
-        out.push_str(&format!("replay {invariant}: {command}\n"));
-    }
+    out.push_str(&replay_lines(replays));
     out
+}
+
+/// `replay <invariant>: <command>`, one line per failure: what every
+/// failing output ends with.
+pub fn replay_lines(replays: &[Replay]) -> String {
+    replays
+        .iter()
+        .map(|(invariant, command)| format!("replay {invariant}: {command}\n"))
+        .collect()
 }
 
 fn invariant_row(r: &InvariantReport) -> Vec<String> {
