@@ -43,7 +43,12 @@ pub fn execute(args: &Args) -> Code {
             }
         }
     }
-    let entries: Vec<CheckEntry> = files.iter().map(|file| check_file(file, args)).collect();
+    let mut written = Written::default();
+    let entries: Vec<CheckEntry> = files
+        .iter()
+        .map(|file| check_file(file, args, &mut written))
+        .collect();
+    code = code.max(written.code);
     for entry in &entries {
         code = code.max(if entry.error.is_some() {
             Code::BadInput
@@ -94,7 +99,15 @@ fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn check_file(file: &Path, args: &Args) -> CheckEntry {
+/// The counterexample files written so far: a second scenario of the same
+/// name would overwrite them (warned), and a failed write is exit 2.
+#[derive(Default)]
+struct Written {
+    paths: Vec<PathBuf>,
+    code: Code,
+}
+
+fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
     let mut entry = CheckEntry {
         file: file.display().to_string(),
         scenario: None,
@@ -117,7 +130,7 @@ fn check_file(file: &Path, args: &Args) -> CheckEntry {
     }
     let started = Instant::now();
     match check::explore(&scenario, &ExploreOptions::default()) {
-        Ok(report) => entry.rows = rows(file, &scenario, &report, args),
+        Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
         Err(error) => {
             let message = format!("{}: error: {error}", file.display());
             output::eprint_line(&message);
@@ -134,7 +147,13 @@ fn check_file(file: &Path, args: &Args) -> CheckEntry {
 
 /// One row per reported invariant: its expectation, if any, met or not;
 /// the trace of every violation written; a replay command per failure.
-fn rows(file: &Path, scenario: &Scenario, report: &Report, args: &Args) -> Vec<CheckRow> {
+fn rows(
+    file: &Path,
+    scenario: &Scenario,
+    report: &Report,
+    args: &Args,
+    written: &mut Written,
+) -> Vec<CheckRow> {
     let results = check::expectations(scenario, report, args.allow_unknown);
     let mut rows = Vec::new();
     for r in &report.invariants {
@@ -153,10 +172,22 @@ fn rows(file: &Path, scenario: &Scenario, report: &Report, args: &Args) -> Vec<C
         if let Some(trace) = r.trace.as_ref().filter(|_| r.verdict == Verdict::Violated) {
             match output::write_counterexample(&args.out, &scenario.name, r.invariant, trace) {
                 Ok(path) => {
+                    if written.paths.contains(&path) {
+                        output::eprint_line(&format!(
+                            "{}: warning: name: another scenario named {:?} wrote {} too; give scenarios unique names",
+                            file.display(),
+                            scenario.name,
+                            path.display()
+                        ));
+                    }
+                    written.paths.push(path.clone());
                     row.replay = Some(output::replay_command(&path));
                     row.trace = Some(path.display().to_string());
                 }
-                Err(message) => output::eprint_line(&message),
+                Err(message) => {
+                    output::eprint_line(&message);
+                    written.code = Code::BadInput;
+                }
             }
         }
         if row.met == Some(false) && row.replay.is_none() {

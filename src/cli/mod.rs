@@ -22,9 +22,10 @@ use std::process::ExitCode;
 
 /// How a command ended. Ordered so that, over several files, the highest
 /// wins: bad input over a violation over a clean result (SPEC §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
     /// No violation; every expectation met; a replay without violation.
+    #[default]
     Clean = 0,
     /// A checked invariant violated (run, explore, replay) or an
     /// expectation not met (check).

@@ -370,3 +370,71 @@ pub fn check_json(entries: &[CheckEntry], allow_unknown: bool) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(scenario: &str, met: Option<bool>) -> CheckEntry {
+        CheckEntry {
+            file: format!("scenarios/{scenario}.json"),
+            scenario: Some(scenario.to_string()),
+            seed: Some(7),
+            error: None,
+            rows: vec![CheckRow {
+                invariant: Invariant::NoErrorWhileRefreshValid,
+                expected: met.map(|_| Expectation::Holds),
+                got: Verdict::Violated,
+                met,
+                allowed_unknown: false,
+                trace: None,
+                replay: (met == Some(false)).then(|| "tokenrace replay t.json".to_string()),
+            }],
+        }
+    }
+
+    #[test]
+    fn check_text_aligns_rows_and_ends_failures_with_their_replay_command() {
+        let entries = [
+            entry("long-scenario-name", Some(false)),
+            entry("short", None),
+        ];
+        let text = check_text(&entries, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], format!("{} · check · 2 scenario files", tool()));
+        assert_eq!(
+            lines[2],
+            "long-scenario-name  7     no_error_while_refresh_valid  holds     violated  FAIL"
+        );
+        assert_eq!(
+            lines[3],
+            "short               7     no_error_while_refresh_valid  -         violated  -"
+        );
+        assert_eq!(lines[5], "  tokenrace replay t.json");
+        assert_eq!(lines[6], "1 passed, 1 failed, 0 not judged");
+    }
+
+    #[test]
+    fn check_json_counts_and_lists_every_scenario() {
+        let entries = [entry("a", Some(true)), entry("b", Some(false))];
+        let doc: serde_json::Value = serde_json::from_str(&check_json(&entries, true)).unwrap();
+        assert_eq!(
+            (doc["passed"].as_u64(), doc["failed"].as_u64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(
+            doc["scenarios"][1]["rows"][0]["replay"],
+            "tokenrace replay t.json"
+        );
+        assert_eq!(doc["scenarios"][0]["rows"][0]["expected"], "holds");
+    }
+
+    #[test]
+    fn the_header_names_tool_scenario_and_seed() {
+        let expected = format!(
+            "tokenrace {} · scenario race · seed 7",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert_eq!(header("race", 7), expected);
+    }
+}
