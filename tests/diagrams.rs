@@ -132,3 +132,52 @@ fn mermaid_arrow_numbers_are_the_trace_step_indexes() {
         .collect();
     assert_eq!(numbers, arrows);
 }
+
+fn rotation_report() -> tokenrace::check::Report {
+    use tokenrace::check::{InvariantReport, Report, Verdict};
+    use tokenrace::scenario::Invariant;
+    let trace = trace("rotation-race");
+    let judged = |invariant, verdict, trace| InvariantReport {
+        invariant,
+        verdict,
+        decided_by: "bfs".to_string(),
+        states: 1234,
+        runs: 0,
+        transitions: 5678,
+        bound_hit: None,
+        note: String::new(),
+        trace,
+    };
+    Report {
+        scenario: "seed-rotation-race".to_string(),
+        seed: 7,
+        invariants: vec![
+            judged(
+                Invariant::NoErrorWhileRefreshValid,
+                Verdict::Violated,
+                Some(trace),
+            ),
+            judged(Invariant::NoStaleOverwrite, Verdict::Holds, None),
+        ],
+    }
+}
+
+#[test]
+fn text_and_json_reports_match_their_snapshots() {
+    use tokenrace::render::report;
+    use tokenrace::scenario::Invariant;
+    let report = rotation_report();
+    let replays = vec![(
+        Invariant::NoErrorWhileRefreshValid,
+        "tokenrace replay target/tokenrace/seed-rotation-race.no_error_while_refresh_valid.trace.json"
+            .to_string(),
+    )];
+    snapshot(
+        "rotation-race.report-text",
+        &report::text(&report, &replays),
+    );
+    let json = report::json(&report, "scenarios/seeds/rotation-race.json", &replays);
+    snapshot("rotation-race.report-json", &json);
+    let trace = trace("rotation-race");
+    snapshot("rotation-race.steps", &report::steps(&trace));
+}
