@@ -9,7 +9,7 @@
 //! comment anywhere; `#<digits>;` is an entity code, decoded after parsing.
 //! Participant ids must avoid the grammar's keywords and its arrow and
 //! separator characters, so ids are `[A-Za-z0-9_]` and real names go in
-//! `as` labels. It does not decide what a step means: see [`super::shape`].
+//! `as` labels. It does not decide what a step means: see `render::shape`.
 //!
 //! Arrows are numbered by `autonumber`; when a timer note sits between two
 //! arrows the numbering is re-synchronised (`autonumber N`) so that arrow

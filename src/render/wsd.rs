@@ -3,7 +3,7 @@
 //! `note left of B: text` / `note right of A: text` notes — nothing else,
 //! so any tool that reads those seeds reads this.
 //!
-//! It owns that syntax only; what a step means comes from [`super::shape`].
+//! It owns that syntax only; what a step means comes from `render::shape`.
 //! Every step line starts with the step's index (`3. GET /api AT1 …`), as
 //! the seed diagrams number their steps, so arrows and timer notes can be
 //! matched with the Markdown table.
