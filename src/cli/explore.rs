@@ -3,7 +3,7 @@
 //! interleavings of one scenario. Every counterexample is written under
 //! `--out` (trace + diagram) and its `tokenrace replay` command printed.
 
-use super::output::{self, print};
+use super::output::{self, print, shell_quote};
 use super::{load, usage, Code, Format};
 use crate::check::{self, ExploreOptions, Strategy, Verdict};
 use crate::render::report;
@@ -96,7 +96,11 @@ pub fn execute(args: &Args) -> Code {
         .filter(|r| r.verdict == Verdict::Violated)
     {
         code = code.max(Code::Violation);
-        let Some(trace) = &r.trace else { continue };
+        let Some(trace) = &r.trace else {
+            // No trace to save (should not happen): fall back to the search.
+            replays.push((r.invariant, rerun_command(args, report.seed)));
+            continue;
+        };
         match output::write_counterexample(&args.out, &report.scenario, r.invariant, trace) {
             Ok(path) => replays.push((r.invariant, output::replay_command(&path))),
             Err(message) => {
@@ -114,4 +118,26 @@ pub fn execute(args: &Args) -> Code {
         )),
     }
     code
+}
+
+/// The `explore` command that repeats this search, for a violation that
+/// came without a trace to save.
+fn rerun_command(args: &Args, seed: u64) -> String {
+    let mut command = format!(
+        "tokenrace explore {} --seed {seed}",
+        shell_quote(&args.file)
+    );
+    if let Some(strategy) = args.strategy.and_then(|s| s.to_possible_value()) {
+        command.push_str(&format!(" --strategy {}", strategy.get_name()));
+    }
+    for (flag, value) in [
+        ("--runs", args.runs),
+        ("--max-depth", args.max_depth),
+        ("--max-states", args.max_states),
+    ] {
+        if let Some(value) = value {
+            command.push_str(&format!(" {flag} {value}"));
+        }
+    }
+    command
 }
