@@ -5,6 +5,7 @@
 //! → render → cli` (docs/architecture.md).
 
 pub mod check;
+pub mod cli;
 pub mod engine;
 pub mod explore;
 pub mod model;

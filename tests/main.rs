@@ -1,1 +1,4 @@
 //! Integration tests.
+
+mod cli;
+mod diagrams;

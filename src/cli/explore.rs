@@ -1,0 +1,143 @@
+//! `tokenrace explore FILE [--strategy …] [--runs N] [--max-depth D]
+//! [--max-states N] [--threads N] [--seed N] [--out DIR]`: search the
+//! interleavings of one scenario. Every counterexample is written under
+//! `--out` (trace + diagram) and its `tokenrace replay` command printed.
+
+use super::output::{self, print, shell_quote};
+use super::{load, usage, Code, Format};
+use crate::check::{self, ExploreOptions, Strategy, Verdict};
+use crate::render::report;
+use clap::ValueEnum;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Search strategies the command line offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// Exhaustive, breadth first: shortest counterexamples.
+    Bfs,
+    /// Exhaustive, depth first: less memory.
+    Dfs,
+    /// Seeded random runs (cannot prove `holds`).
+    Random,
+    /// Probabilistic concurrency testing (not in this version).
+    Pct,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Search strategy (default: the scenario's `explore` block).
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    strategy: Option<StrategyArg>,
+    /// Random runs.
+    #[arg(long, value_name = "N")]
+    runs: Option<u64>,
+    /// Longest path explored.
+    #[arg(long, value_name = "D")]
+    max_depth: Option<u64>,
+    /// Most distinct states stored by exhaustive search.
+    #[arg(long, value_name = "N")]
+    max_states: Option<u64>,
+    /// Worker threads. Accepted for forward compatibility: the search is
+    /// single-threaded in this version, and output never depends on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Seed of random exploration (default: the scenario's `seed`).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Where counterexample traces and diagrams are written.
+    #[arg(long, value_name = "DIR", default_value = "target/tokenrace")]
+    out: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Explores the file; 1 when any checked invariant is violated.
+pub fn execute(args: &Args) -> Code {
+    let strategy = match args.strategy {
+        Some(StrategyArg::Pct) => return usage("pct is not available in this version"),
+        Some(StrategyArg::Bfs) => Some(Strategy::Bfs),
+        Some(StrategyArg::Dfs) => Some(Strategy::Dfs),
+        Some(StrategyArg::Random) => Some(Strategy::Random),
+        None => None,
+    };
+    let Some(loaded) = load(&args.file) else {
+        return Code::BadInput;
+    };
+    let options = ExploreOptions {
+        strategy,
+        runs: args.runs,
+        max_depth: args.max_depth,
+        max_states: args.max_states,
+        seed: args.seed,
+    };
+    let started = Instant::now();
+    let report = match check::explore(&loaded.scenario, &options) {
+        Ok(report) => report,
+        Err(error) => {
+            output::eprint_line(&format!("{}: error: {error}", args.file.display()));
+            return Code::BadInput;
+        }
+    };
+    output::eprint_line(&format!(
+        "explored {} in {:.2}s",
+        args.file.display(),
+        started.elapsed().as_secs_f64()
+    ));
+    let mut code = Code::Clean;
+    let mut replays: Vec<report::Replay> = Vec::new();
+    for r in report
+        .invariants
+        .iter()
+        .filter(|r| r.verdict == Verdict::Violated)
+    {
+        code = code.max(Code::Violation);
+        let Some(trace) = &r.trace else {
+            // No trace to save (should not happen): fall back to the search.
+            replays.push((r.invariant, rerun_command(args, report.seed)));
+            continue;
+        };
+        match output::write_counterexample(&args.out, &report.scenario, r.invariant, trace) {
+            Ok(path) => replays.push((r.invariant, output::replay_command(&path))),
+            Err(message) => {
+                output::eprint_line(&message);
+                code = Code::BadInput;
+            }
+        }
+    }
+    match args.format {
+        Format::Text => print(&report::text(&report, &replays)),
+        Format::Json => print(&report::json(
+            &report,
+            &args.file.display().to_string(),
+            &replays,
+        )),
+    }
+    code
+}
+
+/// The `explore` command that repeats this search, for a violation that
+/// came without a trace to save.
+fn rerun_command(args: &Args, seed: u64) -> String {
+    let mut command = format!(
+        "tokenrace explore {} --seed {seed}",
+        shell_quote(&args.file)
+    );
+    if let Some(strategy) = args.strategy.and_then(|s| s.to_possible_value()) {
+        command.push_str(&format!(" --strategy {}", strategy.get_name()));
+    }
+    for (flag, value) in [
+        ("--runs", args.runs),
+        ("--max-depth", args.max_depth),
+        ("--max-states", args.max_states),
+    ] {
+        if let Some(value) = value {
+            command.push_str(&format!(" {flag} {value}"));
+        }
+    }
+    command
+}

@@ -1,0 +1,141 @@
+//! The command line (SPEC §4): argument parsing, dispatch, and the one
+//! place where outcomes become exit codes (ripgrep style).
+//!
+//! What it owns: argv, files, stdout/stderr, the wall clock (timings on
+//! stderr only) and exit codes. What it does not: parsing scenarios
+//! (`scenario`), judging (`check`) or laying out text (`render`) — each
+//! command file glues those together and returns a [`Code`].
+
+mod check;
+mod explore;
+mod output;
+mod render;
+mod replay;
+mod run;
+mod schema;
+mod validate;
+
+use crate::scenario::{self, error::render_problems, load::Loaded};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How a command ended. Ordered so that, over several files, the highest
+/// wins: bad input over a violation over a clean result (SPEC §6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// No violation; every expectation met; a replay without violation.
+    #[default]
+    Clean = 0,
+    /// A checked invariant violated (run, explore, replay) or an
+    /// expectation not met (check).
+    Violation = 1,
+    /// Bad input or usage: nothing trustworthy was established.
+    BadInput = 2,
+}
+
+impl From<Code> for ExitCode {
+    fn from(code: Code) -> ExitCode {
+        ExitCode::from(code as u8)
+    }
+}
+
+/// Output format of reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for people; the first line names tool, scenario, seed.
+    #[default]
+    Text,
+    /// JSON for scripts (docs/cli.md describes the shape).
+    Json,
+}
+
+/// Deterministic protocol simulator and race-condition explorer for
+/// access/refresh-token flows.
+///
+/// Exit codes: 0 no violation / every expectation met; 1 a violation found
+/// or an expectation not met; 2 bad input or usage. Every failure prints
+/// the command that replays it.
+#[derive(Debug, Parser)]
+#[command(name = "tokenrace", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run scenarios once each on a seeded virtual clock.
+    Run(run::Args),
+    /// Explore the interleavings of one scenario and judge its invariants.
+    Explore(explore::Args),
+    /// Judge scenario files or folders against their `expect` blocks.
+    Check(check::Args),
+    /// Re-execute a saved trace; it must reproduce its verdicts.
+    Replay(replay::Args),
+    /// Render a saved trace as a diagram or document.
+    Render(render::Args),
+    /// Client strategies × auth policies → verdicts (not in this version).
+    Matrix(MatrixArgs),
+    /// Parse and validate scenarios without running them.
+    Validate(validate::Args),
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+struct MatrixArgs {
+    /// Concurrent requests per cell.
+    #[arg(long, value_name = "N")]
+    requests: Option<u32>,
+}
+
+/// The whole program: parse argv, run the command, map its outcome to an
+/// exit code. Usage errors exit 2; `--help` and `--version` exit 0.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    dispatch(cli.command).into()
+}
+
+fn dispatch(command: Command) -> Code {
+    match command {
+        Command::Run(args) => run::execute(&args),
+        Command::Explore(args) => explore::execute(&args),
+        Command::Check(args) => check::execute(&args),
+        Command::Replay(args) => replay::execute(&args),
+        Command::Render(args) => render::execute(&args),
+        Command::Matrix(_) => usage("matrix is not available in this version"),
+        Command::Validate(args) => validate::execute(&args),
+        Command::Schema => schema::execute(),
+    }
+}
+
+/// Reports a usage problem clap cannot see; always [`Code::BadInput`].
+fn usage(message: &str) -> Code {
+    output::eprint_line(&format!("error: {message}"));
+    Code::BadInput
+}
+
+/// Loads a scenario for any command: located errors and warnings go to
+/// stderr; `None` means exit 2 for this file.
+fn load(path: &Path) -> Option<Loaded> {
+    match scenario::load(path) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                let file = path.display().to_string();
+                output::eprint_line(&render_problems(&file, &loaded.warnings));
+            }
+            Some(loaded)
+        }
+        Err(error) => {
+            output::eprint_line(&error.to_string());
+            None
+        }
+    }
+}

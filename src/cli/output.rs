@@ -1,0 +1,203 @@
+//! Files and streams for the CLI: atomic writes, reading saved traces with
+//! located errors, counterexample file names, shell-safe replay commands,
+//! and stdout/stderr writes that never panic on a closed pipe.
+//!
+//! It owns every byte the CLI writes to disk. It does not decide what is
+//! written (renderers do) or which exit code follows (`cli::main` does).
+
+use crate::render::mermaid;
+use crate::scenario::Invariant;
+use crate::trace::{Trace, FORMAT_VERSION};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` so that readers see the old file or the whole
+/// new one, never a partial file: a temporary file in the same directory
+/// (same filesystem), synced, then renamed over `path`. Parent directories
+/// are created; the temporary file is removed on failure.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let temp = parent.join(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// [`write_atomic`] with the error as the message the user sees.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_atomic(path, bytes).map_err(|e| format!("{}: error: cannot write: {e}", path.display()))
+}
+
+/// A trace as saved: pretty JSON with a final newline, byte-identical for
+/// equal traces (the trace holds no hash maps).
+pub fn trace_json(trace: &Trace) -> String {
+    let mut text = serde_json::to_string_pretty(trace).expect("a trace serialises");
+    text.push('\n');
+    text
+}
+
+/// Reads a saved trace. Errors are located like scenario errors:
+/// `file:line:col: error: path: message`; a trace of another format
+/// version says so instead of listing field mismatches.
+pub fn read_trace(path: &Path) -> Result<Trace, String> {
+    let file = path.display().to_string();
+    let text = fs::read_to_string(path).map_err(|e| format!("{file}: error: cannot read: {e}"))?;
+    let deserializer = &mut serde_json::Deserializer::from_str(&text);
+    match serde_path_to_error::deserialize::<_, Trace>(deserializer) {
+        Ok(trace) => Ok(trace),
+        Err(error) => {
+            if let Some(found) = format_of(&text).filter(|f| *f != u64::from(FORMAT_VERSION)) {
+                return Err(format!(
+                    "{file}: error: format: trace format {found}, this version reads format {FORMAT_VERSION}"
+                ));
+            }
+            let inner = error.inner();
+            let message = inner.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(cut) => &message[..cut],
+                None => &message,
+            };
+            let field = error.path().to_string();
+            let field = if field == "." { "(document)" } else { &field };
+            Err(format!(
+                "{file}:{}:{}: error: {field}: {message}",
+                inner.line(),
+                inner.column()
+            ))
+        }
+    }
+}
+
+fn format_of(text: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    value.get("format")?.as_u64()
+}
+
+/// A scenario name as a file-name stem: ASCII letters, digits, `-`, `_`
+/// and `.` kept, everything else `_`, so names stay stable across runs.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_start_matches('.');
+    if stem.is_empty() {
+        "scenario".to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// Writes a counterexample as `<dir>/<scenario>.<invariant>.trace.json`
+/// plus the Mermaid diagram next to it (`.mmd`); returns the trace path.
+pub fn write_counterexample(
+    dir: &Path,
+    scenario: &str,
+    invariant: Invariant,
+    trace: &Trace,
+) -> Result<PathBuf, String> {
+    let stem = format!("{}.{invariant}", file_stem(scenario));
+    let trace_path = dir.join(format!("{stem}.trace.json"));
+    write_file(&trace_path, trace_json(trace).as_bytes())?;
+    write_file(
+        &dir.join(format!("{stem}.mmd")),
+        mermaid::render(trace).as_bytes(),
+    )?;
+    Ok(trace_path)
+}
+
+/// A path as one shell word: unchanged when it only holds safe characters,
+/// otherwise single-quoted, so a printed command can be pasted as is.
+pub fn shell_quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    let safe = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c));
+    if safe {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// `tokenrace replay <path>`.
+pub fn replay_command(trace_path: &Path) -> String {
+    format!("tokenrace replay {}", shell_quote(trace_path))
+}
+
+/// Writes to stdout, ignoring a closed pipe (`tokenrace … | head`).
+pub fn print(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Writes one line to stderr: errors, warnings, progress and timings.
+pub fn eprint_line(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_leaves_plain_paths_alone() {
+        assert_eq!(
+            shell_quote(Path::new("target/tokenrace/a.trace.json")),
+            "target/tokenrace/a.trace.json"
+        );
+        assert_eq!(
+            shell_quote(Path::new("my dir/it's.json")),
+            "'my dir/it'\\''s.json'"
+        );
+    }
+
+    #[test]
+    fn file_stem_keeps_names_stable_and_safe() {
+        assert_eq!(file_stem("seed-rotation-race"), "seed-rotation-race");
+        assert_eq!(file_stem("a/b c"), "a_b_c");
+        assert_eq!(file_stem("..hidden"), "hidden");
+        assert_eq!(file_stem(""), "scenario");
+    }
+
+    #[test]
+    fn write_atomic_creates_parents_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deep/er/out.txt");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "two");
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+}
