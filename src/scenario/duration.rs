@@ -35,7 +35,7 @@ impl Duration {
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let expected = || {
             DurationError(format!(
-                "a duration like \"250ms\", \"15s\", \"15m\", \"2h\" or \"30d\" (integer + unit ms|s|m|h|d|w), got {text:?}"
+                "a duration like \"250ms\", \"15s\", \"15m\", \"2h\" or \"30d\" (integer + unit ms|s|m|h|d|w), found {text:?}"
             ))
         };
         let (negative, body) = match text.strip_prefix('-') {
@@ -54,7 +54,7 @@ impl Duration {
             .find(|(name, _)| *name == unit)
             .map(|(_, f)| *f)
             .ok_or_else(expected)?;
-        let overflow = || DurationError(format!("a duration that fits in 2^53 ms, got {text:?}"));
+        let overflow = || DurationError(format!("a duration that fits in 2^53 ms, found {text:?}"));
         let value: i64 = digits.parse().map_err(|_| overflow())?;
         let millis = value.checked_mul(factor).ok_or_else(overflow)?;
         if millis > (1_i64 << 53) {
@@ -137,7 +137,16 @@ mod tests {
 
     #[test]
     fn refuses_bad_spellings_and_overflow() {
-        for bad in ["", "15", "m", "1.5s", "15 m", "15min", "99999999999999999999d", "9999999999d"] {
+        for bad in [
+            "",
+            "15",
+            "m",
+            "1.5s",
+            "15 m",
+            "15min",
+            "99999999999999999999d",
+            "9999999999d",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad} should be refused");
         }
     }

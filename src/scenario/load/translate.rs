@@ -1,0 +1,266 @@
+//! From JSON text to a typed [`Scenario`], turning every serde_json error
+//! into a [`Problem`] with a field path, a position and an expectation in
+//! the user's terms (the schema's words, not Rust type names).
+//!
+//! Order of checks: JSON syntax (with serde_json's 128-level nesting limit),
+//! then the shape (an object wherever the format has one), then the types
+//! (via `serde_path_to_error`), then repeated keys in maps.
+
+use super::walk::{self, Found, Seg};
+use crate::scenario::schema::{self, one_of};
+use crate::scenario::{Problem, Scenario};
+use serde::de::IgnoredAny;
+use serde_path_to_error::Segment;
+
+/// The scenario, or the first problem that stops reading it.
+pub fn decode(text: &str) -> Result<Scenario, Problem> {
+    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+        return Err(syntax(text, &e));
+    }
+    if let Some(problem) = shape(text) {
+        return Err(problem);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let scenario: Scenario =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| data(text, &e))?;
+    if let Some(dup) = walk::first_duplicate_key(text) {
+        let key = dup.segs.last().map(seg_name).unwrap_or_default();
+        let pos = dup.key.unwrap_or(dup.value);
+        return Err(Problem::error(
+            &dup.path,
+            format!("each key once per object, \"{key}\" already appears above"),
+        )
+        .found(format!("\"{key}\" again"))
+        .at(pos.line, pos.column));
+    }
+    Ok(scenario)
+}
+
+fn seg_name(seg: &Seg) -> String {
+    match seg {
+        Seg::Key(k) => k.clone(),
+        Seg::Index(i) => i.to_string(),
+    }
+}
+
+/// serde_json's message without its ` at line L column C` suffix.
+fn message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+}
+
+/// A JSON syntax error: located where serde_json stopped.
+fn syntax(text: &str, e: &serde_json::Error) -> Problem {
+    let msg = message(e);
+    let offset = walk::offset_of(text, e.line(), e.column());
+    let (line, column) = walk::position_of(text, offset);
+    let at_char = text.get(offset..).and_then(|rest| rest.chars().next());
+    let found = match at_char {
+        _ if e.is_eof() => "the end of the file".to_string(),
+        Some(c) if !c.is_control() => format!("'{c}'"),
+        Some(c) => format!("{c:?}"),
+        None => "the end of the file".to_string(),
+    };
+    let expected = match msg.as_str() {
+        "EOF while parsing a value" if text.trim().is_empty() => {
+            return Problem::error("", "a JSON object { … } holding one scenario")
+                .found("an empty file")
+                .at(line, column)
+        }
+        "EOF while parsing a list" => "more items or ']' to close the list",
+        "EOF while parsing an object" => "more fields or '}' to close the object",
+        "EOF while parsing a string" => "'\"' to close the string",
+        "EOF while parsing a value" | "expected value" => {
+            "a JSON value (\"text\", a number, { … }, [ … ], true, false or null)"
+        }
+        "expected `:`" => "':' between a key and its value",
+        "expected `,` or `]`" => "',' or ']'",
+        "expected `,` or `}`" => "',' or '}'",
+        "expected ident" => "true, false or null",
+        "key must be a string" => "a key in double quotes",
+        "trailing comma" => "no ',' before the closing bracket",
+        "trailing characters" => "nothing after the scenario object",
+        "recursion limit exceeded" => "at most 128 levels of nested lists and objects",
+        "number out of range" => "a number within the range of a 64-bit float",
+        "invalid number" => "a JSON number",
+        "invalid escape" | "invalid unicode code point" => {
+            "a valid escape such as \\n, \\\" or \\u00e9"
+        }
+        m if m.starts_with("control character") => {
+            "no raw control characters in a string (write \\n, \\t)"
+        }
+        m if m.contains("surrogate") || m.contains("hex escape") => "a valid \\u escape",
+        _ => "valid JSON",
+    };
+    let problem = Problem::error("", expected).found(found).at(line, column);
+    if expected == "valid JSON" {
+        problem.note(msg)
+    } else {
+        problem
+    }
+}
+
+/// A list where the format wants an object: serde would read a struct's
+/// fields by position from it, which is never what the user meant.
+fn shape(text: &str) -> Option<Problem> {
+    let mut problem = None;
+    walk::walk(text, &mut |e| {
+        let Some(node) = schema::at(e.segs) else {
+            return std::ops::ControlFlow::Continue(());
+        };
+        let root_not_object = e.segs.is_empty() && e.kind != walk::Kind::Object;
+        if root_not_object || (e.kind == walk::Kind::List && schema::wants_object(node)) {
+            let found = Found {
+                path: String::new(),
+                segs: Vec::new(),
+                key: None,
+                value: e.value,
+                kind: e.kind,
+                raw: e.raw.to_string(),
+            };
+            let expected = if e.segs.is_empty() {
+                "a JSON object { … } holding one scenario"
+            } else {
+                "an object { … } with named fields"
+            };
+            problem = Some(
+                Problem::error(e.path, expected)
+                    .found(found.shown())
+                    .at(e.value.line, e.value.column),
+            );
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    problem
+}
+
+/// A type-level error from serde, with the path serde_path_to_error tracked.
+fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let inner = e.inner();
+    let msg = message(inner);
+    let pattern: Vec<Option<Seg>> = e
+        .path()
+        .iter()
+        .map(|s| match s {
+            Segment::Seq { index } => Some(Seg::Index(*index)),
+            Segment::Map { key } => Some(Seg::Key(key.clone())),
+            Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
+            Segment::Unknown => None,
+        })
+        .collect();
+    let offset = walk::offset_of(text, inner.line(), inner.column());
+    let here = walk::last_before(text, &pattern, offset);
+    let fallback = || {
+        let (line, column) = walk::position_of(text, offset);
+        (
+            walk::render(&pattern.iter().flatten().cloned().collect::<Vec<_>>()),
+            line,
+            column,
+        )
+    };
+    let (path, line, column) = here
+        .as_ref()
+        .map(|f| (f.path.clone(), f.value.line, f.value.column))
+        .unwrap_or_else(fallback);
+    let ticked = backticked(&msg);
+    if let Some(field) = msg.strip_prefix("missing field ") {
+        let field = field.trim_matches('`');
+        let path = walk::render(&[Seg::Key(path.clone()), Seg::Key(field.into())]);
+        let path = path.trim_start_matches('.').to_string();
+        return Problem::error(path, format!("a \"{field}\" field (it is required)"))
+            .at(line, column);
+    }
+    if msg.starts_with("unknown field ") || msg.starts_with("duplicate field ") {
+        return field_problem(text, &pattern, offset, &msg, &ticked);
+    }
+    let found = here.as_ref().map(Found::shown);
+    let expected = if msg.starts_with("unknown variant ") {
+        let names: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
+        one_of(&names)
+    } else if msg.starts_with("invalid type")
+        || msg.starts_with("invalid value")
+        || msg.starts_with("invalid length")
+    {
+        here.as_ref()
+            .and_then(|f| schema::at(&f.segs))
+            .map(schema::describe)
+            .unwrap_or_else(|| msg.clone())
+    } else {
+        // A custom message, such as the duration parser's "a duration like …".
+        msg.split(", found ").next().unwrap_or(&msg).to_string()
+    };
+    let mut problem = Problem::error(path, expected).at(line, column);
+    if let Some(found) = found {
+        problem = problem.found(found);
+    }
+    if msg.starts_with("unknown variant ") {
+        if let Some(hint) = suggest(ticked.first(), &ticked[1.min(ticked.len())..]) {
+            problem = problem.note(hint);
+        }
+    }
+    problem
+}
+
+/// `unknown field` and `duplicate field`: the key itself is at fault.
+fn field_problem(
+    text: &str,
+    parent: &[Option<Seg>],
+    offset: usize,
+    msg: &str,
+    ticked: &[String],
+) -> Problem {
+    let key = ticked.first().cloned().unwrap_or_default();
+    let mut pattern = parent.to_vec();
+    pattern.push(Some(Seg::Key(key.clone())));
+    let here = walk::last_before(text, &pattern, offset);
+    let path = here
+        .as_ref()
+        .map(|f| f.path.clone())
+        .unwrap_or_else(|| walk::render(&pattern.iter().flatten().cloned().collect::<Vec<_>>()));
+    let pos = here.as_ref().map(|f| f.key.unwrap_or(f.value));
+    let (line, column) = pos
+        .map(|p| (p.line, p.column))
+        .unwrap_or_else(|| walk::position_of(text, offset));
+    let problem = if msg.starts_with("duplicate field ") {
+        Problem::error(
+            path,
+            format!("each field once per object, \"{key}\" already appears above"),
+        )
+        .found(format!("\"{key}\" again"))
+    } else {
+        let fields: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
+        let expected = if fields.is_empty() {
+            "no fields here".to_string()
+        } else {
+            format!("a known field: {}", one_of(&fields))
+        };
+        let problem = Problem::error(path, expected).found(format!("unknown field \"{key}\""));
+        match suggest(Some(&key), &ticked[1.min(ticked.len())..]) {
+            Some(hint) => problem.note(hint),
+            None => problem,
+        }
+    };
+    problem.at(line, column)
+}
+
+/// The `backticked` words of a serde message, in order.
+fn backticked(msg: &str) -> Vec<String> {
+    msg.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// `did you mean "x"?` when one candidate is close enough to be a typo.
+pub fn suggest(given: Option<&String>, candidates: &[String]) -> Option<String> {
+    let given = given?;
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(given, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!("did you mean \"{c}\"?"))
+}
