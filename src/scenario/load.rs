@@ -5,6 +5,7 @@
 //! Nothing here panics on any input: serde_json bounds nesting at 128 levels,
 //! and the locator ([`walk`]) keeps its own stack.
 
+pub(crate) mod locate;
 pub(crate) mod translate;
 pub(crate) mod walk;
 
@@ -35,11 +36,17 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let (line, column) = walk::position_of(valid, valid.len());
+            let (line, column) = locate::position_of(valid, valid.len());
             let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+            let binary = e.valid_up_to() == 0 || bytes.contains(&0);
+            let note = if binary {
+                "is this a binary file?"
+            } else {
+                "save the file as UTF-8"
+            };
             let problem = Problem::error("", "UTF-8 text (a JSON scenario)")
                 .found(format!("the byte 0x{bad:02x}, which is not UTF-8"))
-                .note("is this a binary file?")
+                .note(note)
                 .at(line, column);
             Err(invalid(file, vec![problem]))
         }
@@ -53,7 +60,7 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
 pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
     // Editors on Windows may write a byte-order mark; it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let scenario = translate::decode(text).map_err(|p| invalid(file, vec![p]))?;
+    let scenario = translate::decode(text).map_err(|p| invalid(file, vec![*p]))?;
     let mut problems = validate(&scenario);
     for problem in &mut problems {
         place(text, problem);
@@ -76,7 +83,7 @@ fn invalid(file: &str, problems: Vec<Problem>) -> ScenarioError {
 
 /// Fills in line and column from the problem's path (or its nearest parent).
 fn place(text: &str, problem: &mut Problem) {
-    if let Some(found) = walk::locate(text, &problem.path) {
+    if let Some(found) = locate::locate(text, &problem.path) {
         problem.line = Some(found.value.line);
         problem.column = Some(found.value.column);
     }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_bytes, Loaded};
 pub use validate::validate;
 
 /// One scenario file: a deployment, a script, and what to check.

@@ -154,12 +154,13 @@ fn describe_type(node: &Value, kind: &str) -> String {
         "number" if min == Some(0.0) && max == Some(1.0) => "a probability in [0, 1]".into(),
         "number" => "a number".into(),
         "integer" => {
-            let max = max.or(match node.get("format").and_then(Value::as_str) {
-                Some("uint16") => Some(65_535.0),
-                Some("uint32") => Some(4_294_967_295.0),
-                Some("uint64") => Some(18_446_744_073_709_551_615.0),
+            let max = match (max, node.get("format").and_then(Value::as_str)) {
+                (Some(max), _) => Some(format!("{max}")),
+                (None, Some("uint16")) => Some(u16::MAX.to_string()),
+                (None, Some("uint32")) => Some(u32::MAX.to_string()),
+                (None, Some("uint64")) => Some(u64::MAX.to_string()),
                 _ => None,
-            });
+            };
             match (min, max) {
                 (Some(lo), Some(hi)) => format!("a whole number in {lo}..={hi}"),
                 (Some(lo), None) => format!("a whole number ≥ {lo}"),

@@ -6,32 +6,32 @@
 //! then the shape (an object wherever the format has one), then the types
 //! (via `serde_path_to_error`), then repeated keys in maps.
 
-use super::walk::{self, Found, Seg};
+use super::locate::{self, Found};
+use super::walk::{self, Seg};
 use crate::scenario::schema::{self, one_of};
 use crate::scenario::{Problem, Scenario};
 use serde::de::IgnoredAny;
 use serde_path_to_error::Segment;
 
 /// The scenario, or the first problem that stops reading it.
-pub fn decode(text: &str) -> Result<Scenario, Problem> {
+pub fn decode(text: &str) -> Result<Scenario, Box<Problem>> {
     if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
-        return Err(syntax(text, &e));
+        return Err(Box::new(syntax(text, &e)));
     }
     if let Some(problem) = shape(text) {
-        return Err(problem);
+        return Err(Box::new(problem));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let scenario: Scenario =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| data(text, &e))?;
-    if let Some(dup) = walk::first_duplicate_key(text) {
+        serde_path_to_error::deserialize(&mut de).map_err(|e| Box::new(data(text, &e)))?;
+    if let Some(dup) = locate::first_duplicate_key(text) {
         let key = dup.segs.last().map(seg_name).unwrap_or_default();
         let pos = dup.key.unwrap_or(dup.value);
-        return Err(Problem::error(
-            &dup.path,
-            format!("each key once per object, \"{key}\" already appears above"),
-        )
-        .found(format!("\"{key}\" again"))
-        .at(pos.line, pos.column));
+        let expected = format!("each key once per object, \"{key}\" already appears above");
+        let problem = Problem::error(&dup.path, expected)
+            .found(format!("\"{key}\" again"))
+            .at(pos.line, pos.column);
+        return Err(Box::new(problem));
     }
     Ok(scenario)
 }
@@ -53,8 +53,8 @@ fn message(e: &serde_json::Error) -> String {
 /// A JSON syntax error: located where serde_json stopped.
 fn syntax(text: &str, e: &serde_json::Error) -> Problem {
     let msg = message(e);
-    let offset = walk::offset_of(text, e.line(), e.column());
-    let (line, column) = walk::position_of(text, offset);
+    let offset = locate::offset_of(text, e.line(), e.column());
+    let (line, column) = locate::position_of(text, offset);
     let at_char = text.get(offset..).and_then(|rest| rest.chars().next());
     let found = match at_char {
         _ if e.is_eof() => "the end of the file".to_string(),
@@ -64,9 +64,17 @@ fn syntax(text: &str, e: &serde_json::Error) -> Problem {
     };
     let expected = match msg.as_str() {
         "EOF while parsing a value" if text.trim().is_empty() => {
+            let found = if text.is_empty() {
+                "an empty file"
+            } else {
+                "only whitespace"
+            };
             return Problem::error("", "a JSON object { … } holding one scenario")
-                .found("an empty file")
-                .at(line, column)
+                .found(found)
+                .at(line, column);
+        }
+        _ if trailing_comma(text, offset) => {
+            "no ',' before a closing bracket (JSON allows no trailing comma)"
         }
         "EOF while parsing a list" => "more items or ']' to close the list",
         "EOF while parsing an object" => "more fields or '}' to close the object",
@@ -93,12 +101,23 @@ fn syntax(text: &str, e: &serde_json::Error) -> Problem {
         m if m.contains("surrogate") || m.contains("hex escape") => "a valid \\u escape",
         _ => "valid JSON",
     };
-    let problem = Problem::error("", expected).found(found).at(line, column);
-    if expected == "valid JSON" {
+    let path = locate::container_at(text, offset);
+    let comment = found == "'/'" || found == "'#'";
+    let problem = Problem::error(path, expected).found(found).at(line, column);
+    if comment {
+        problem.note("JSON has no comments; use \"description\" for prose")
+    } else if expected == "valid JSON" {
         problem.note(msg)
     } else {
         problem
     }
+}
+
+/// True when the error is at a closing bracket right after a comma.
+fn trailing_comma(text: &str, offset: usize) -> bool {
+    let closing = matches!(text.as_bytes().get(offset), Some(b'}' | b']'));
+    let before = text.get(..offset).unwrap_or("").trim_end();
+    closing && before.ends_with(',')
 }
 
 /// A list where the format wants an object: serde would read a struct's
@@ -150,10 +169,10 @@ fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Proble
             Segment::Unknown => None,
         })
         .collect();
-    let offset = walk::offset_of(text, inner.line(), inner.column());
-    let here = walk::last_before(text, &pattern, offset);
+    let offset = locate::offset_of(text, inner.line(), inner.column());
+    let here = locate::last_before(text, &pattern, offset);
     let fallback = || {
-        let (line, column) = walk::position_of(text, offset);
+        let (line, column) = locate::position_of(text, offset);
         (
             walk::render(&pattern.iter().flatten().cloned().collect::<Vec<_>>()),
             line,
@@ -169,8 +188,7 @@ fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Proble
         let field = field.trim_matches('`');
         let path = walk::render(&[Seg::Key(path.clone()), Seg::Key(field.into())]);
         let path = path.trim_start_matches('.').to_string();
-        return Problem::error(path, format!("a \"{field}\" field (it is required)"))
-            .at(line, column);
+        return Problem::error(path, format!("the required field \"{field}\"")).at(line, column);
     }
     if msg.starts_with("unknown field ") || msg.starts_with("duplicate field ") {
         return field_problem(text, &pattern, offset, &msg, &ticked);
@@ -179,10 +197,7 @@ fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Proble
     let expected = if msg.starts_with("unknown variant ") {
         let names: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
         one_of(&names)
-    } else if msg.starts_with("invalid type")
-        || msg.starts_with("invalid value")
-        || msg.starts_with("invalid length")
-    {
+    } else if type_mismatch(inner, &msg) {
         here.as_ref()
             .and_then(|f| schema::at(&f.segs))
             .map(schema::describe)
@@ -203,6 +218,17 @@ fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Proble
     problem
 }
 
+/// Errors that mean "this value has the wrong type or range". The text was
+/// valid JSON, so a syntax-class error here (serde_json reports an integer
+/// for an enum as "expected value", 1e400 as "number out of range") is one.
+fn type_mismatch(inner: &serde_json::Error, msg: &str) -> bool {
+    inner.is_syntax()
+        || inner.is_eof()
+        || ["invalid type", "invalid value", "invalid length"]
+            .iter()
+            .any(|p| msg.starts_with(p))
+}
+
 /// `unknown field` and `duplicate field`: the key itself is at fault.
 fn field_problem(
     text: &str,
@@ -212,9 +238,13 @@ fn field_problem(
     ticked: &[String],
 ) -> Problem {
     let key = ticked.first().cloned().unwrap_or_default();
+    // serde_path_to_error names the unknown key itself; a duplicate is
+    // reported at its parent.
     let mut pattern = parent.to_vec();
-    pattern.push(Some(Seg::Key(key.clone())));
-    let here = walk::last_before(text, &pattern, offset);
+    if pattern.last() != Some(&Some(Seg::Key(key.clone()))) {
+        pattern.push(Some(Seg::Key(key.clone())));
+    }
+    let here = locate::last_before(text, &pattern, offset);
     let path = here
         .as_ref()
         .map(|f| f.path.clone())
@@ -222,7 +252,7 @@ fn field_problem(
     let pos = here.as_ref().map(|f| f.key.unwrap_or(f.value));
     let (line, column) = pos
         .map(|p| (p.line, p.column))
-        .unwrap_or_else(|| walk::position_of(text, offset));
+        .unwrap_or_else(|| locate::position_of(text, offset));
     let problem = if msg.starts_with("duplicate field ") {
         Problem::error(
             path,

@@ -137,7 +137,7 @@ enum Frame {
     List(usize),
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Value,
     KeyOrClose,
@@ -169,286 +169,184 @@ impl Path {
     }
 }
 
+/// The walk's state: one explicit stack instead of recursion.
+struct Walker<'a> {
+    c: Cursor<'a>,
+    frames: Vec<Frame>,
+    path: Path,
+    key: Option<Pos>,
+    duplicate: bool,
+}
+
+/// What one step decided: go on in a state, or stop.
+type Step = Option<State>;
+
+impl<'a> Walker<'a> {
+    /// A value starts here: report it, then enter it if it is a container.
+    fn value(&mut self, next: u8, visit: &mut dyn FnMut(&Event) -> ControlFlow<()>) -> Step {
+        let value = self.c.pos;
+        let (kind, raw) = match next {
+            b'{' => (Kind::Object, ""),
+            b'[' => (Kind::List, ""),
+            b'"' => (Kind::Scalar, self.c.string()?),
+            _ => (Kind::Scalar, self.c.bare()?),
+        };
+        let event = Event {
+            path: &self.path.text,
+            segs: &self.path.segs,
+            key: self.key.take(),
+            value,
+            kind,
+            raw,
+            duplicate: self.duplicate,
+        };
+        if visit(&event).is_break() {
+            return None;
+        }
+        self.duplicate = false;
+        match kind {
+            Kind::Object => {
+                self.c.bump();
+                self.frames.push(Frame::Object(BTreeSet::new()));
+                Some(State::KeyOrClose)
+            }
+            Kind::List => {
+                self.c.bump();
+                self.frames.push(Frame::List(0));
+                Some(State::ValueOrClose)
+            }
+            Kind::Scalar => Some(State::AfterValue),
+        }
+    }
+
+    /// `"key":` — remembers the key, notes a repeat, descends into it.
+    fn key(&mut self, next: u8) -> Step {
+        if next != b'"' {
+            return None;
+        }
+        let start = self.c.pos;
+        let raw = self.c.string()?;
+        let name = serde_json::from_str::<String>(raw)
+            .unwrap_or_else(|_| raw.trim_matches('"').to_string());
+        self.c.skip_ws();
+        if self.c.peek() != Some(b':') {
+            return None;
+        }
+        self.c.bump();
+        if let Some(Frame::Object(seen)) = self.frames.last_mut() {
+            self.duplicate = !seen.insert(name.clone());
+        }
+        self.path.push(Seg::Key(name));
+        self.key = Some(start);
+        Some(State::Value)
+    }
+
+    /// After a value: `,` to the next member or item, or a closing bracket.
+    fn after_value(&mut self, next: u8) -> Step {
+        let frame = self.frames.last_mut()?;
+        let state = match (frame, next) {
+            (Frame::Object(_), b',') => State::Key,
+            (Frame::List(index), b',') => {
+                *index += 1;
+                let index = *index;
+                self.path.pop();
+                self.path.push(Seg::Index(index));
+                self.c.bump();
+                return Some(State::Value);
+            }
+            (Frame::Object(_), b'}') | (Frame::List(_), b']') => {
+                self.frames.pop();
+                State::AfterValue
+            }
+            _ => return None,
+        };
+        self.path.pop();
+        self.c.bump();
+        Some(state)
+    }
+
+    /// The innermost container still open: where the walk stopped.
+    fn context(&self) -> Vec<Seg> {
+        let depth = self.frames.len().saturating_sub(1);
+        self.path.segs[..depth.min(self.path.segs.len())].to_vec()
+    }
+}
+
 /// Calls `visit` at the start of every value, in document order, until it
-/// breaks or the text ends or stops making sense.
-pub fn walk(text: &str, visit: &mut dyn FnMut(&Event) -> ControlFlow<()>) {
-    let mut c = Cursor {
+/// breaks or the text ends or stops making sense. Returns the path of the
+/// innermost container still open at that point.
+pub fn walk(text: &str, visit: &mut dyn FnMut(&Event) -> ControlFlow<()>) -> Vec<Seg> {
+    let start = Pos {
+        offset: 0,
+        line: 1,
+        column: 1,
+    };
+    let c = Cursor {
         text,
         bytes: text.as_bytes(),
-        pos: Pos {
-            offset: 0,
-            line: 1,
-            column: 1,
-        },
+        pos: start,
     };
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut path = Path::default();
-    let mut key: Option<Pos> = None;
-    let mut duplicate = false;
+    let mut w = Walker {
+        c,
+        frames: Vec::new(),
+        path: Path::default(),
+        key: None,
+        duplicate: false,
+    };
     let mut state = State::Value;
     loop {
-        c.skip_ws();
-        let Some(next) = c.peek() else { return };
-        match state {
-            State::Value => {
-                let value = c.pos;
-                let (kind, raw) = match next {
-                    b'{' => (Kind::Object, ""),
-                    b'[' => (Kind::List, ""),
-                    b'"' => (Kind::Scalar, c.string().unwrap_or("")),
-                    _ => (Kind::Scalar, c.bare().unwrap_or("")),
-                };
-                if kind == Kind::Scalar && raw.is_empty() {
-                    return;
-                }
-                let event = Event {
-                    path: &path.text,
-                    segs: &path.segs,
-                    key: key.take(),
-                    value,
-                    kind,
-                    raw,
-                    duplicate,
-                };
-                if visit(&event).is_break() {
-                    return;
-                }
-                duplicate = false;
-                state = match kind {
-                    Kind::Object => {
-                        c.bump();
-                        frames.push(Frame::Object(BTreeSet::new()));
-                        State::KeyOrClose
-                    }
-                    Kind::List => {
-                        c.bump();
-                        frames.push(Frame::List(0));
-                        State::ValueOrClose
-                    }
-                    Kind::Scalar => State::AfterValue,
-                };
+        w.c.skip_ws();
+        let Some(next) = w.c.peek() else { break };
+        let closing = next == b'}' || next == b']';
+        let step = match state {
+            State::KeyOrClose | State::ValueOrClose if closing => {
+                w.c.bump();
+                w.frames.pop();
+                Some(State::AfterValue)
             }
-            State::KeyOrClose | State::ValueOrClose if next == b'}' || next == b']' => {
-                c.bump();
-                frames.pop();
-                state = State::AfterValue;
-            }
-            State::KeyOrClose | State::Key => {
-                if next != b'"' {
-                    return;
-                }
-                let start = c.pos;
-                let Some(raw) = c.string() else { return };
-                let name = serde_json::from_str::<String>(raw)
-                    .unwrap_or_else(|_| raw.trim_matches('"').to_string());
-                c.skip_ws();
-                if c.peek() != Some(b':') {
-                    return;
-                }
-                c.bump();
-                if let Some(Frame::Object(seen)) = frames.last_mut() {
-                    duplicate = !seen.insert(name.clone());
-                }
-                path.push(Seg::Key(name));
-                key = Some(start);
-                state = State::Value;
-            }
+            State::Value => w.value(next, visit),
+            State::KeyOrClose | State::Key => w.key(next),
             State::ValueOrClose => {
-                path.push(Seg::Index(0));
-                state = State::Value;
+                w.path.push(Seg::Index(0));
+                Some(State::Value)
             }
-            State::AfterValue => {
-                let Some(frame) = frames.last_mut() else {
-                    return;
-                };
-                path.pop();
-                match (frame, next) {
-                    (Frame::Object(_), b',') => state = State::Key,
-                    (Frame::List(index), b',') => {
-                        *index += 1;
-                        path.push(Seg::Index(*index));
-                        state = State::Value;
-                    }
-                    (Frame::Object(_), b'}') | (Frame::List(_), b']') => {
-                        frames.pop();
-                    }
-                    _ => return,
-                }
-                c.bump();
-            }
+            State::AfterValue => w.after_value(next),
+        };
+        match step {
+            Some(next_state) => state = next_state,
+            None => break,
         }
     }
-}
-
-/// Where a value was found: its path as rendered and its position.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Found {
-    pub path: String,
-    pub segs: Vec<Seg>,
-    pub key: Option<Pos>,
-    pub value: Pos,
-    pub kind: Kind,
-    pub raw: String,
-}
-
-impl Found {
-    fn of(event: &Event) -> Found {
-        Found {
-            path: event.path.to_string(),
-            segs: event.segs.to_vec(),
-            key: event.key,
-            value: event.value,
-            kind: event.kind,
-            raw: event.raw.to_string(),
-        }
-    }
-
-    /// The value as a user would recognise it in a message.
-    pub fn shown(&self) -> String {
-        match self.kind {
-            Kind::Object => "an object".into(),
-            Kind::List => "a list".into(),
-            Kind::Scalar if self.raw.chars().count() > 40 => {
-                let head: String = self.raw.chars().take(37).collect();
-                format!("{head}...")
-            }
-            Kind::Scalar => self.raw.clone(),
-        }
-    }
-}
-
-/// The first value at `target`, or else at its nearest existing parent.
-pub fn locate(text: &str, target: &str) -> Option<Found> {
-    let mut best: Option<Found> = None;
-    walk(text, &mut |e| {
-        if e.path == target {
-            best = Some(Found::of(e));
-            return ControlFlow::Break(());
-        }
-        let is_parent = target.starts_with(e.path)
-            && (e.path.is_empty()
-                || matches!(target.as_bytes().get(e.path.len()), Some(b'.' | b'[')));
-        if is_parent && best.as_ref().map_or(true, |b| b.path.len() < e.path.len()) {
-            best = Some(Found::of(e));
-        }
-        ControlFlow::Continue(())
-    });
-    best
-}
-
-/// The last value starting at or before byte `offset` whose path matches
-/// `pattern` (None matches any segment, for keys serde could not name).
-pub fn last_before(text: &str, pattern: &[Option<Seg>], offset: usize) -> Option<Found> {
-    let mut best = None;
-    walk(text, &mut |e| {
-        let start = e.key.unwrap_or(e.value).offset;
-        if start > offset {
-            return ControlFlow::Break(());
-        }
-        let matches = e.segs.len() == pattern.len()
-            && e.segs
-                .iter()
-                .zip(pattern)
-                .all(|(s, p)| p.as_ref().map_or(true, |p| p == s));
-        if matches {
-            best = Some(Found::of(e));
-        }
-        ControlFlow::Continue(())
-    });
-    best
-}
-
-/// The first object key that repeats an earlier key of the same object.
-/// serde refuses repeated struct fields itself, but a map (`expect`,
-/// `network.links`) would silently keep the last one.
-pub fn first_duplicate_key(text: &str) -> Option<Found> {
-    let mut found = None;
-    walk(text, &mut |e| {
-        if e.duplicate {
-            found = Some(Found::of(e));
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    });
-    found
-}
-
-/// Byte offset of serde_json's 1-based (line, byte column) position.
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    (line_start + column.saturating_sub(1)).min(text.len())
-}
-
-/// The 1-based (line, character column) of a byte offset.
-pub fn position_of(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    w.context()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TEXT: &str = "{\n  \"a\": [1, {\"b\": \"x\"}],\n  \"é\": true\n}";
-
-    #[test]
-    fn locates_nested_values_with_character_columns() {
-        let found = locate(TEXT, "a[1].b").unwrap();
-        assert_eq!((found.value.line, found.value.column), (2, 18));
-        assert_eq!(found.raw, "\"x\"");
-        let found = locate(TEXT, "é").unwrap();
-        assert_eq!((found.value.line, found.value.column), (3, 8));
+    fn paths(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        walk(text, &mut |e| {
+            out.push(e.path.to_string());
+            ControlFlow::Continue(())
+        });
+        out
     }
 
     #[test]
-    fn falls_back_to_the_nearest_existing_parent() {
-        assert_eq!(locate(TEXT, "a[1].c").unwrap().path, "a[1]");
-        assert_eq!(locate(TEXT, "a[7]").unwrap().path, "a");
-        assert_eq!(locate(TEXT, "zz").unwrap().path, "");
+    fn reports_every_value_in_document_order() {
+        let text = "{\"a\": [1, {\"b\": []}, {}], \"c\": {\"d\": null}}";
+        assert_eq!(
+            paths(text),
+            ["", "a", "a[0]", "a[1]", "a[1].b", "a[2]", "c", "c.d"]
+        );
     }
 
     #[test]
-    fn survives_garbage_and_deep_nesting() {
-        for text in [
-            "",
-            "{",
-            "{\"a\"",
-            "[[[",
-            "{\"a\":}",
-            "\"abc",
-            "}}}",
-            "{\"a\" 1}",
-        ] {
-            let _ = locate(text, "a[0]");
-        }
-        let deep = "[".repeat(200_000);
-        assert_eq!(locate(&deep, "x").unwrap().path, "");
-    }
-
-    #[test]
-    fn finds_repeated_keys() {
-        let found = first_duplicate_key("{\"m\": {\"k\": 1, \"k\": 2}}").unwrap();
-        assert_eq!(found.path, "m.k");
-        assert_eq!(found.key.unwrap().column, 16);
-    }
-
-    #[test]
-    fn converts_serde_positions() {
-        let text = "ab\ncdé\nf";
-        assert_eq!(offset_of(text, 2, 2), 4);
-        assert_eq!(position_of(text, 8), (3, 1));
-        assert_eq!(position_of(text, 7), (2, 4));
+    fn returns_the_innermost_open_container_where_it_stops() {
+        let context = walk("{\"a\": {\"b\": 1,}}", &mut |_| ControlFlow::Continue(()));
+        assert_eq!(render(&context), "a");
+        let context = walk("[1, [2, ", &mut |_| ControlFlow::Continue(()));
+        assert_eq!(render(&context), "[1]");
     }
 }

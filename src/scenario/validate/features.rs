@@ -139,7 +139,10 @@ pub fn client(client: &Client, i: usize, out: &mut Vec<Problem>) {
 /// A (v1.1) invariant named in `check` or `expect`.
 pub fn invariant(path: &str, invariant: Invariant, out: &mut Vec<Problem>) {
     if !Invariant::SUPPORTED.contains(&invariant) {
-        let supported: Vec<&str> = Invariant::SUPPORTED.iter().map(|i| i.name()).collect();
+        let supported: Vec<String> = Invariant::SUPPORTED
+            .iter()
+            .map(|i| quoted(i.name()))
+            .collect();
         out.push(
             Problem::error(
                 path,
@@ -165,7 +168,7 @@ pub fn explore(explore: &Explore, out: &mut Vec<Problem>) {
         out.push(
             Problem::error("explore.mode", "\"exhaustive\" or \"random\"")
                 .found("\"pct\"")
-                .note("not supported in this version (v1.1)"),
+                .note("`mode: \"pct\"` is not supported in this version (v1.1)"),
         );
     }
     for (field, value) in [
@@ -185,7 +188,7 @@ pub fn explore(explore: &Explore, out: &mut Vec<Problem>) {
         out.push(
             Problem::error("explore.timing", "\"windows\" (the default)")
                 .found("\"untimed\"")
-                .note("not supported in this version (v1.1)"),
+                .note("`timing: \"untimed\"` is not supported in this version (v1.1)"),
         );
     }
 }

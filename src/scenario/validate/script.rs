@@ -144,7 +144,12 @@ fn values(scenario: &Scenario, action: &Action, path: &str, out: &mut Vec<Proble
 }
 
 fn unknown_client(scenario: &Scenario, path: &str, name: &str) -> Problem {
-    let names: Vec<String> = scenario.clients.iter().map(|c| c.name.clone()).collect();
+    let mut names: Vec<String> = Vec::new();
+    for client in &scenario.clients {
+        if !names.contains(&client.name) {
+            names.push(client.name.clone());
+        }
+    }
     let listed: Vec<String> = names.iter().map(|n| quoted(n)).collect();
     let expected = format!(
         "the name of a client: {}",
