@@ -132,7 +132,7 @@ mod tests {
     fn refuses_200000_levels_of_nesting_without_overflowing_the_stack() {
         for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
             let depth = 200_000;
-            let text = format!("{}{}", open.repeat(depth), close.repeat(depth));
+            let text = format!("{}0{}", open.repeat(depth), close.repeat(depth));
             let nested = format!("{{\"name\": \"x\", \"clients\": {text}}}");
             let deep_description = format!("{{\"name\": \"x\", \"description\": {text}}}");
             for text in [text, nested, deep_description] {

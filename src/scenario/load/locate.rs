@@ -132,7 +132,13 @@ pub fn container_at(text: &str, offset: usize) -> String {
             ControlFlow::Continue(())
         }
     });
-    render(&context)
+    // Deep garbage would otherwise yield a path as long as the file.
+    const SHOWN: usize = 12;
+    let mut path = render(&context[..context.len().min(SHOWN)]);
+    if context.len() > SHOWN {
+        path.push('…');
+    }
+    path
 }
 
 #[cfg(test)]

@@ -61,8 +61,16 @@ pub fn script(scenario: &Scenario, out: &mut Vec<Problem>) {
                 .note("nothing happens in this scenario"),
         );
     }
+    let unarmed = unarmed_attacks(&scenario.script);
     for (i, action) in scenario.script.iter().enumerate() {
         let path = format!("script[{i}]");
+        if unarmed[i] {
+            out.push(
+                Problem::warning(&path, "a steal of a usable token before this attack")
+                    .found("no earlier steal")
+                    .note("the attacker holds nothing yet, so this attack does nothing"),
+            );
+        }
         super::non_negative(&format!("{path}.at"), action.at, out);
         // A negative horizon is reported once, not once per entry.
         if action.at > scenario.horizon && scenario.horizon.0 >= 0 {
@@ -78,6 +86,29 @@ pub fn script(scenario: &Scenario, out: &mut Vec<Problem>) {
         fields(action, &path, out);
         values(scenario, action, &path, out);
     }
+}
+
+/// Attacks that run (in time order, ties in file order) before any steal
+/// that could arm them: a refresh attack needs a stolen refresh token; an
+/// access attack needs any stolen token (a replayed refresh yields an AT).
+fn unarmed_attacks(script: &[Action]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..script.len()).collect();
+    order.sort_by_key(|&i| (script[i].at, i));
+    let mut unarmed = vec![false; script.len()];
+    let (mut stole_any, mut stole_refresh) = (false, false);
+    for i in order {
+        let action = &script[i];
+        match (action.kind, action.token) {
+            (ActionKind::Steal, Some(token)) => {
+                stole_any = true;
+                stole_refresh |= token != TokenKind::Access;
+            }
+            (ActionKind::Attack, Some(TokenKind::Refresh)) => unarmed[i] = !stole_refresh,
+            (ActionKind::Attack, Some(_)) => unarmed[i] = !stole_any,
+            _ => {}
+        }
+    }
+    unarmed
 }
 
 /// Missing fields the `do` needs, and fields it does not use.
