@@ -1,6 +1,6 @@
 //! Durations as users write them (`"250ms"`, `"15m"`, `"30d"`) and as the
 //! model keeps them (integer milliseconds). Parsing lives here so every other
-//! module sees only [`Millis`]-valued fields and never a string.
+//! module sees only millisecond-valued [`Duration`] fields, never a string.
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

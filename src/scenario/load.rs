@@ -3,7 +3,7 @@
 //! located at file:line:column and field path (SPEC §4 "Bad input").
 //!
 //! Nothing here panics on any input: serde_json bounds nesting at 128 levels,
-//! and the locator ([`walk`]) keeps its own stack.
+//! and the locator (`load/walk.rs`) keeps its own stack.
 
 pub(crate) mod locate;
 pub(crate) mod translate;

@@ -1,6 +1,6 @@
 //! The input boundary: the scenario file format of SPEC §1, its defaults, and
 //! loading it with located errors. Nothing else in the crate parses user
-//! input; every later stage receives a [`Scenario`] that [`validate`] accepted.
+//! input; every later stage receives a [`Scenario`] that [`validate()`] accepted.
 //!
 //! What this module deliberately does not do: give meaning to the fields.
 //! That is `model/`'s job; here a field is only well-formed or not.
@@ -292,7 +292,7 @@ pub enum AfterLogout {
 }
 
 /// One script entry as written: a flat record so that errors point at the
-/// exact field. [`validate`] turns it into a typed [`Step`].
+/// exact field. [`validate()`] turns it into a typed [`Step`].
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
@@ -495,7 +495,7 @@ pub enum Expectation {
 }
 
 impl Action {
-    /// The typed step; call only on a scenario that [`validate`] accepted.
+    /// The typed step; call only on a scenario that [`validate()`] accepted.
     pub fn step(&self, clients: &[Client]) -> Step {
         let client = || {
             let name = self.client.as_deref().expect("validated: client present");

@@ -337,3 +337,27 @@ pub(crate) mod tests_support {
         }
     }
 }
+
+/// The example and the sample message in docs/scenario-format.md stay true.
+#[cfg(test)]
+mod doc_tests {
+    const DOC: &str = include_str!("../../docs/scenario-format.md");
+
+    fn block(lang: &str, nth: usize) -> &'static str {
+        let fence = format!("```{lang}\n");
+        let start = DOC.match_indices(&fence).nth(nth).expect("block").0 + fence.len();
+        let len = DOC[start..].find("```").expect("closing fence");
+        &DOC[start..start + len]
+    }
+
+    #[test]
+    fn the_documented_example_loads_and_its_typo_reads_as_documented() {
+        let example = block("json", 0);
+        let loaded = crate::scenario::parse(example, "seed.json").expect("example loads");
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let typo = example.replacen("\"naive\"", "\"singleflight\"", 1);
+        let err = crate::scenario::parse(&typo, "seed.json").unwrap_err();
+        let message = block("text", 0).trim();
+        assert_eq!(err.to_string(), message);
+    }
+}

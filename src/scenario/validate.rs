@@ -5,8 +5,9 @@
 //!
 //! Problems come out in field order (the order of the fields in
 //! [`Scenario`]), all of them, not just the first. Split by topic:
-//! [`script`] (script, schedule, actor names), [`features`] (what this
-//! version refuses), this file (deployment: auth, network, clients, checks).
+//! `validate/script.rs` (script, schedule, actor names),
+//! `validate/features.rs` (what this version refuses), and this file
+//! (deployment: auth, network, clients, checks).
 
 mod features;
 mod script;
