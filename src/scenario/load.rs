@@ -140,4 +140,47 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn serde_errors_read_in_user_terms() {
+        let cases = [
+            (
+                r#""expect": {"nope": "holds"}"#,
+                "1:55: error: expect.nope: expected one of",
+            ),
+            (r#""expect": {"nope": "holds"}"#, "found \"nope\""),
+            (
+                r#""expect": {"requests_complete": 1}"#,
+                "expected \"holds\" or \"violated\", found 1",
+            ),
+            (
+                r#""seed": "7""#,
+                "seed: expected a whole number in 0..=18446744073709551615, found \"7\"",
+            ),
+            (
+                r#""description": "\ud800""#,
+                "description: expected a valid \\u escape",
+            ),
+            (
+                r#""check": [1]"#,
+                "check[0]: expected one of \"no_error_while_refresh_valid\"",
+            ),
+            (
+                r#""auth": {"grace": null}"#,
+                "auth.grace: expected a duration like",
+            ),
+            (
+                r#""schedule": [{"from": "a"}]"#,
+                "schedule[0].to: expected the required field \"to\"",
+            ),
+        ];
+        for (extra, wanted) in cases {
+            let text = format!("{{\"name\": \"x\", \"clients\": [], \"script\": [], {extra}}}");
+            let err = parse(&text, "t").unwrap_err().to_string();
+            assert!(
+                err.contains(wanted),
+                "{extra}:\n{err}\nshould contain {wanted}"
+            );
+        }
+    }
 }

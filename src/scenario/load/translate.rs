@@ -76,6 +76,23 @@ fn syntax(text: &str, e: &serde_json::Error) -> Problem {
         _ if trailing_comma(text, offset) => {
             "no ',' before a closing bracket (JSON allows no trailing comma)"
         }
+        m => syntax_expected(m),
+    };
+    let path = locate::container_at(text, offset);
+    let comment = found == "'/'" || found == "'#'";
+    let problem = Problem::error(path, expected).found(found).at(line, column);
+    if comment {
+        problem.note("JSON has no comments; use \"description\" for prose")
+    } else if expected == "valid JSON" {
+        problem.note(msg)
+    } else {
+        problem
+    }
+}
+
+/// serde_json's syntax messages in user terms.
+fn syntax_expected(msg: &str) -> &'static str {
+    match msg {
         "EOF while parsing a list" => "more items or ']' to close the list",
         "EOF while parsing an object" => "more fields or '}' to close the object",
         "EOF while parsing a string" => "'\"' to close the string",
@@ -100,16 +117,6 @@ fn syntax(text: &str, e: &serde_json::Error) -> Problem {
         }
         m if m.contains("surrogate") || m.contains("hex escape") => "a valid \\u escape",
         _ => "valid JSON",
-    };
-    let path = locate::container_at(text, offset);
-    let comment = found == "'/'" || found == "'#'";
-    let problem = Problem::error(path, expected).found(found).at(line, column);
-    if comment {
-        problem.note("JSON has no comments; use \"description\" for prose")
-    } else if expected == "valid JSON" {
-        problem.note(msg)
-    } else {
-        problem
     }
 }
 
@@ -155,67 +162,82 @@ fn shape(text: &str) -> Option<Problem> {
     problem
 }
 
-/// A type-level error from serde, with the path serde_path_to_error tracked.
-fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Problem {
-    let inner = e.inner();
-    let msg = message(inner);
-    let pattern: Vec<Option<Seg>> = e
-        .path()
-        .iter()
+/// serde_path_to_error's path as a pattern; `None` stands for a map key
+/// serde could not read (an unknown invariant name in `expect`).
+fn pattern_of(path: &serde_path_to_error::Path) -> Vec<Option<Seg>> {
+    path.iter()
         .map(|s| match s {
             Segment::Seq { index } => Some(Seg::Index(*index)),
             Segment::Map { key } => Some(Seg::Key(key.clone())),
             Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
             Segment::Unknown => None,
         })
-        .collect();
+        .collect()
+}
+
+/// A type-level error from serde, with the path serde_path_to_error tracked.
+fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let inner = e.inner();
+    let msg = message(inner);
+    let pattern = pattern_of(e.path());
     let offset = locate::offset_of(text, inner.line(), inner.column());
-    let here = locate::last_before(text, &pattern, offset);
-    let fallback = || {
-        let (line, column) = locate::position_of(text, offset);
-        (
-            walk::render(&pattern.iter().flatten().cloned().collect::<Vec<_>>()),
-            line,
-            column,
-        )
-    };
-    let (path, line, column) = here
-        .as_ref()
-        .map(|f| (f.path.clone(), f.value.line, f.value.column))
-        .unwrap_or_else(fallback);
     let ticked = backticked(&msg);
-    if let Some(field) = msg.strip_prefix("missing field ") {
-        let field = field.trim_matches('`');
-        let path = walk::render(&[Seg::Key(path.clone()), Seg::Key(field.into())]);
-        let path = path.trim_start_matches('.').to_string();
-        return Problem::error(path, format!("the required field \"{field}\"")).at(line, column);
-    }
     if msg.starts_with("unknown field ") || msg.starts_with("duplicate field ") {
         return field_problem(text, &pattern, offset, &msg, &ticked);
     }
-    let found = here.as_ref().map(Found::shown);
-    let expected = if msg.starts_with("unknown variant ") {
-        let names: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
-        one_of(&names)
-    } else if type_mismatch(inner, &msg) {
-        here.as_ref()
-            .and_then(|f| schema::at(&f.segs))
-            .map(schema::describe)
-            .unwrap_or_else(|| msg.clone())
-    } else {
-        // A custom message, such as the duration parser's "a duration like …".
-        msg.split(", found ").next().unwrap_or(&msg).to_string()
+    let Some(here) = locate::last_before(text, &pattern, offset) else {
+        let (line, column) = locate::position_of(text, offset);
+        let path = walk::render(&pattern.iter().flatten().cloned().collect::<Vec<_>>());
+        return Problem::error(path, msg).at(line, column);
     };
-    let mut problem = Problem::error(path, expected).at(line, column);
-    if let Some(found) = found {
-        problem = problem.found(found);
+    if let Some(field) = msg.strip_prefix("missing field ") {
+        let field = field.trim_matches('`');
+        let mut segs = here.segs.clone();
+        segs.push(Seg::Key(field.into()));
+        return Problem::error(
+            walk::render(&segs),
+            format!("the required field \"{field}\""),
+        )
+        .at(here.value.line, here.value.column);
     }
+    // A map key serde could not name (path segment `?`) is at fault when
+    // serde stopped before the ':' (a value error stops at or after it).
+    let unnamed = pattern.last() == Some(&None);
+    let key_at_fault = here
+        .key
+        .filter(|_| unnamed && offset + 1 < here.value.offset);
+    let (found, pos) = match (key_at_fault, here.segs.last()) {
+        (Some(key), Some(seg)) => (format!("\"{}\"", seg_name(seg)), key),
+        _ => (here.shown(), here.value),
+    };
+    let mut problem = Problem::error(&here.path, expectation(inner, &msg, &ticked, &here))
+        .found(found)
+        .at(pos.line, pos.column);
     if msg.starts_with("unknown variant ") {
         if let Some(hint) = suggest(ticked.first(), &ticked[1.min(ticked.len())..]) {
             problem = problem.note(hint);
         }
     }
     problem
+}
+
+/// What the value at `here` should have been, in user terms.
+fn expectation(inner: &serde_json::Error, msg: &str, ticked: &[String], here: &Found) -> String {
+    if msg.starts_with("unknown variant ") {
+        let names: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
+        return one_of(&names);
+    }
+    if inner.is_syntax() && msg != "expected value" && msg != "number out of range" {
+        // Inside a string: a lone surrogate escape and the like.
+        return syntax_expected(msg).to_string();
+    }
+    if type_mismatch(inner, msg) {
+        return schema::at(&here.segs)
+            .map(schema::describe)
+            .unwrap_or_else(|| msg.to_string());
+    }
+    // A custom message, such as the duration parser's "a duration like …".
+    msg.split(", found ").next().unwrap_or(msg).to_string()
 }
 
 /// Errors that mean "this value has the wrong type or range". The text was
