@@ -218,3 +218,20 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+proptest::proptest! {
+    /// Any text at all yields a scenario or located problems, never a panic.
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+        if let Err(err) = parse(&text, "any.json") {
+            proptest::prop_assert!(err.problems().iter().all(|p| p.line.is_some()));
+        }
+    }
+
+    /// JSON-shaped noise reaches the type and validation layers more often.
+    #[test]
+    fn json_shaped_noise_never_panics(text in r#"[{}\[\]":, a-z0-9_.\-]{0,120}"#) {
+        let _ = parse(&format!("{{\"name\": \"x\", {text}"), "noise.json");
+        let _ = parse(&text, "noise.json");
+    }
+}
