@@ -2,9 +2,12 @@
 //! into a [`Problem`] with a field path, a position and an expectation in
 //! the user's terms (the schema's words, not Rust type names).
 //!
-//! Order of checks: JSON syntax (with serde_json's 128-level nesting limit),
-//! then the shape (an object wherever the format has one), then the types
-//! (via `serde_path_to_error`), then repeated keys in maps.
+//! Order of checks: JSON syntax, then the shape (an object wherever the
+//! format has one), then the types (via `serde_path_to_error`), then
+//! repeated keys in maps. Depth costs no stack anywhere: serde_json skips an
+//! `IgnoredAny` value iteratively, the walker keeps its own stack, and typed
+//! decoding stops at the first bracket the format does not allow (so its
+//! 128-level recursion limit is never even reached).
 
 use super::locate::{self, Found};
 use super::walk::{self, Seg};
