@@ -1,4 +1,5 @@
 //! Integration tests.
 
+mod bad_input;
 mod cli;
 mod diagrams;

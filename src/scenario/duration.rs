@@ -1,6 +1,6 @@
 //! Durations as users write them (`"250ms"`, `"15m"`, `"30d"`) and as the
 //! model keeps them (integer milliseconds). Parsing lives here so every other
-//! module sees only [`Millis`]-valued fields and never a string.
+//! module sees only millisecond-valued [`Duration`] fields, never a string.
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -35,7 +35,7 @@ impl Duration {
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let expected = || {
             DurationError(format!(
-                "a duration like \"250ms\", \"15s\", \"15m\", \"2h\" or \"30d\" (integer + unit ms|s|m|h|d|w), got {text:?}"
+                "a duration like \"250ms\", \"15s\", \"15m\", \"2h\" or \"30d\" (integer + unit ms|s|m|h|d|w), found {text:?}"
             ))
         };
         let (negative, body) = match text.strip_prefix('-') {
@@ -54,7 +54,7 @@ impl Duration {
             .find(|(name, _)| *name == unit)
             .map(|(_, f)| *f)
             .ok_or_else(expected)?;
-        let overflow = || DurationError(format!("a duration that fits in 2^53 ms, got {text:?}"));
+        let overflow = || DurationError(format!("a duration that fits in 2^53 ms, found {text:?}"));
         let value: i64 = digits.parse().map_err(|_| overflow())?;
         let millis = value.checked_mul(factor).ok_or_else(overflow)?;
         if millis > (1_i64 << 53) {

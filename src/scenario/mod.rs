@@ -1,6 +1,6 @@
 //! The input boundary: the scenario file format of SPEC §1, its defaults, and
 //! loading it with located errors. Nothing else in the crate parses user
-//! input; every later stage receives a [`Scenario`] that [`validate`] accepted.
+//! input; every later stage receives a [`Scenario`] that [`validate()`] accepted.
 //!
 //! What this module deliberately does not do: give meaning to the fields.
 //! That is `model/`'s job; here a field is only well-formed or not.
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_bytes, Loaded};
 pub use validate::validate;
 
 /// One scenario file: a deployment, a script, and what to check.
@@ -68,6 +68,8 @@ pub struct Auth {
     pub grace_returns: GraceReturns,
     pub reuse: Reuse,
     pub denylist: bool,
+    /// HTTP status shown for a rejected refresh.
+    #[schemars(range(min = 100, max = 599))]
     pub refresh_error: u16,
     pub grace_scope: GraceScope,
     pub grace_uses: Option<u32>,
@@ -138,8 +140,13 @@ pub struct Resource {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Network {
+    /// `[min, max]` delivery latency of every link.
     pub latency: [Duration; 2],
+    /// Probability that a message is lost.
+    #[schemars(range(min = 0, max = 1))]
     pub drop: f64,
+    /// Probability that a message is delivered twice.
+    #[schemars(range(min = 0, max = 1))]
     pub duplicate: f64,
     /// Per-link overrides, keyed by link name such as `client->auth`.
     pub links: BTreeMap<String, LinkOverride>,
@@ -162,9 +169,13 @@ impl Default for Network {
 pub struct LinkOverride {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<[Duration; 2]>,
+    /// (v1.1) per-link drop probability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub drop: Option<f64>,
+    /// (v1.1) per-link duplicate probability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub duplicate: Option<f64>,
 }
 
@@ -172,6 +183,9 @@ pub struct LinkOverride {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Client {
+    /// Unique; ASCII letters, digits, `_` and `-` (it is part of actor names
+    /// such as `tab1.req2`).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     pub name: String,
     /// Tabs on one device with a shared storage kind share one token store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,7 +292,7 @@ pub enum AfterLogout {
 }
 
 /// One script entry as written: a flat record so that errors point at the
-/// exact field. [`validate`] turns it into a typed [`Step`].
+/// exact field. [`validate()`] turns it into a typed [`Step`].
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
@@ -352,8 +366,12 @@ pub struct Bounds {
 #[serde(deny_unknown_fields, default)]
 pub struct Explore {
     pub mode: ExploreMode,
+    /// Random runs (after a bound is hit, or in `random` mode).
+    #[schemars(range(min = 1))]
     pub runs: u64,
+    #[schemars(range(min = 1))]
     pub max_states: u64,
+    #[schemars(range(min = 1))]
     pub max_depth: u64,
     pub timing: Timing,
     pub max_faults: u32,
@@ -477,7 +495,7 @@ pub enum Expectation {
 }
 
 impl Action {
-    /// The typed step; call only on a scenario that [`validate`] accepted.
+    /// The typed step; call only on a scenario that [`validate()`] accepted.
     pub fn step(&self, clients: &[Client]) -> Step {
         let client = || {
             let name = self.client.as_deref().expect("validated: client present");
