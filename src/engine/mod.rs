@@ -21,6 +21,8 @@ pub mod pending;
 pub mod rng;
 pub mod sim;
 pub mod symbolic;
+#[cfg(test)]
+pub(crate) mod toy;
 pub mod zone;
 
 use std::fmt::Debug;
