@@ -16,13 +16,12 @@
 //! [`Protocol`] never see the clock, so the same transition function serves
 //! concrete and symbolic time.
 
+pub mod canon;
 pub mod path;
 pub mod pending;
 pub mod rng;
 pub mod sim;
 pub mod symbolic;
-#[cfg(test)]
-pub(crate) mod toy;
 pub mod zone;
 
 use std::fmt::Debug;

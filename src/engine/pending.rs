@@ -114,6 +114,28 @@ pub struct Place {
     pub absolute: bool,
 }
 
+impl Place {
+    /// A timer at exactly `base + off`.
+    pub fn timer(base: u32, off: i64, absolute: bool) -> Place {
+        Place {
+            base,
+            lo: off,
+            hi: off,
+            absolute,
+        }
+    }
+
+    /// A message arriving within `base + [lo, hi]`.
+    pub fn window(base: u32, lo: i64, hi: i64) -> Place {
+        Place {
+            base,
+            lo,
+            hi,
+            absolute: false,
+        }
+    }
+}
+
 impl<M: Clone, T: Clone + Eq> Pending<M, T> {
     /// Position of a pending event by id.
     pub fn position(&self, id: EventId) -> Option<usize> {
@@ -262,4 +284,56 @@ pub enum Gate {
     Free,
     Consumes,
     Blocked,
+}
+
+/// Fault vectors for a step's sends in lexicographic order, all-delivered
+/// (empty) first; a fault needs odds above zero and budget left.
+pub fn fault_vectors<P: Protocol>(
+    p: &P,
+    fx: &Effects<P>,
+    used: u32,
+    max_faults: u32,
+) -> Vec<Vec<Fault>> {
+    let mut out = vec![Vec::new()];
+    if used >= max_faults || fx.sends.is_empty() {
+        return out;
+    }
+    let options: Vec<Vec<Fault>> = fx
+        .sends
+        .iter()
+        .map(|m| {
+            let link = p.link(m);
+            let mut o = vec![Fault::Deliver];
+            if link.drop > 0.0 {
+                o.push(Fault::Drop);
+            }
+            if link.duplicate > 0.0 {
+                o.push(Fault::Duplicate);
+            }
+            o
+        })
+        .collect();
+    if options.iter().all(|o| o.len() == 1) {
+        return out;
+    }
+    let budget = (max_faults - used) as usize;
+    let mut digits = vec![0usize; options.len()];
+    loop {
+        // Odometer: the last send varies fastest.
+        let mut k = digits.len();
+        loop {
+            if k == 0 {
+                return out;
+            }
+            k -= 1;
+            digits[k] += 1;
+            if digits[k] < options[k].len() {
+                break;
+            }
+            digits[k] = 0;
+        }
+        if digits.iter().filter(|d| **d != 0).count() <= budget {
+            out.push(digits.iter().zip(&options).map(|(d, o)| o[*d]).collect());
+        }
+    }
 }

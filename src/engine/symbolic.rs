@@ -11,7 +11,7 @@
 //! are projected away after every step.
 
 use super::pending::{
-    blocked_by_arming_order, overtake_bound, Entry, Gate, Kind, Pending, PinState, Place,
+    blocked_by_arming_order, fault_vectors, overtake_bound, Gate, Kind, Pending, PinState, Place,
 };
 use super::zone::{Zone, ORIGIN};
 use super::{Effects, Event, EventId, Fault, Pin, Protocol, When};
@@ -30,9 +30,9 @@ pub struct Ctx<'a, P: Protocol> {
 pub struct SymState<P: Protocol> {
     pub model: P::State,
     pub pending: Pending<P::Msg, P::Timer>,
-    zone: Zone,
-    now: u32,
-    marks: Vec<(P::Mark, u32)>,
+    pub(crate) zone: Zone,
+    pub(crate) now: u32,
+    pub(crate) marks: Vec<(P::Mark, u32)>,
     var_step: Vec<u32>,
     /// Steps taken since init.
     pub depth: u32,
@@ -63,31 +63,6 @@ pub struct Succ<P: Protocol> {
 /// Difference constraints `T_i - T_j <= c` over step indexes, collected
 /// while replaying a path (see [`super::path::concretize`]).
 pub type Record = Vec<(u32, u32, i64)>;
-
-/// The canonical dedup key: everything that decides the future, with zone
-/// variables renumbered by first use in a payload-sorted event list.
-/// Creation sequence numbers are absent: only ranks that matter are kept.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Key<S, M, T, K> {
-    model: S,
-    events: Vec<Row<M, T>>,
-    marks: Vec<(K, u32)>,
-    dbm: Vec<i64>,
-    faults: u32,
-    pins: PinState,
-}
-
-/// One pending event in a key: payload, canonical base variable, window,
-/// rank (arming order or, while pins remain, send order) and live pins.
-type Row<M, T> = (Kind<M, T>, u32, i64, i64, u32, Vec<u32>);
-
-/// The dedup key type of a protocol.
-pub type KeyOf<P> = Key<
-    <P as Protocol>::State,
-    <P as Protocol>::Msg,
-    <P as Protocol>::Timer,
-    <P as Protocol>::Mark,
->;
 
 /// A step found enabled: the zone with its new time variable `var`.
 struct Enabled {
@@ -302,7 +277,7 @@ impl<P: Protocol> SymState<P> {
         let (id, model, mut fx) = self.run(ctx.p, index);
         let facts = std::mem::take(&mut fx.facts);
         let (passed, open) = self.branch_bits(&en, &fx);
-        for faults in fault_vectors(ctx, &fx, self.faults) {
+        for faults in fault_vectors(ctx.p, &fx, self.faults, ctx.max_faults) {
             let mut sub = 0u64;
             loop {
                 let bits = passed | sub;
@@ -402,47 +377,7 @@ impl<P: Protocol> SymState<P> {
     ) -> Option<SymState<P>> {
         let v = en.var;
         let marks = self.marks_with(fx, v);
-        let mut places = Vec::with_capacity(fx.timers.len());
-        for (i, (_, when, _)) in fx.timers.iter().enumerate() {
-            let place = match (self.anchor(&marks, when), bits >> i & 1) {
-                (Some((a, off)), 0) => {
-                    if !add(&mut en.zone, rec, v, a, off) {
-                        return None;
-                    }
-                    Place {
-                        base: a,
-                        lo: off,
-                        hi: off,
-                        absolute: matches!(when, When::At(_)),
-                    }
-                }
-                (Some((a, off)), _) => {
-                    if !add(&mut en.zone, rec, a, v, -off - 1) {
-                        return None;
-                    }
-                    Place {
-                        base: v,
-                        lo: 0,
-                        hi: 0,
-                        absolute: false,
-                    }
-                }
-                (None, _) => {
-                    let d = if let When::After(d) = when {
-                        *d as i64
-                    } else {
-                        0
-                    };
-                    Place {
-                        base: v,
-                        lo: d,
-                        hi: d,
-                        absolute: false,
-                    }
-                }
-            };
-            places.push(place);
-        }
+        let places = self.place_timers(&mut en, &marks, fx, bits, rec)?;
         if en.gate == Gate::Consumes {
             self.pins.consumed += 1;
         }
@@ -451,12 +386,7 @@ impl<P: Protocol> SymState<P> {
         let pin_state = &mut self.pins;
         let msg_place = |m: &P::Msg| {
             let w = p.link(m).latency;
-            Place {
-                base: v,
-                lo: w.min as i64,
-                hi: w.max as i64,
-                absolute: false,
-            }
+            Place::window(v, w.min as i64, w.max as i64)
         };
         let bind = |m: &P::Msg| {
             if pin_state.done(pins) {
@@ -474,6 +404,37 @@ impl<P: Protocol> SymState<P> {
         self.var_step.push(step_index);
         self.collect();
         Some(self)
+    }
+
+    /// Where each timer of the step goes: anchored timers follow their case
+    /// bit (not passed: at the anchor; passed: now), adding that case's
+    /// constraint; `None` if a case contradicts the zone.
+    fn place_timers(
+        &self,
+        en: &mut Enabled,
+        marks: &[(P::Mark, u32)],
+        fx: &Effects<P>,
+        bits: u64,
+        rec: &mut Option<(&mut Record, &[u32])>,
+    ) -> Option<Vec<Place>> {
+        let v = en.var;
+        let mut places = Vec::with_capacity(fx.timers.len());
+        for (i, (_, when, _)) in fx.timers.iter().enumerate() {
+            let place = match (self.anchor(marks, when), bits >> i & 1, when) {
+                (Some((a, off)), 0, _) => {
+                    add(&mut en.zone, rec, v, a, off).then_some(())?;
+                    Place::timer(a, off, matches!(when, When::At(_)))
+                }
+                (Some((a, off)), _, _) => {
+                    add(&mut en.zone, rec, a, v, -off - 1).then_some(())?;
+                    Place::timer(v, 0, false)
+                }
+                (None, _, When::After(d)) => Place::timer(v, *d as i64, false),
+                (None, _, _) => Place::timer(v, 0, false),
+            };
+            places.push(place);
+        }
+        Some(places)
     }
 
     /// Projects away variables nothing refers to any more.
@@ -503,125 +464,5 @@ impl<P: Protocol> SymState<P> {
             i += 1;
             keep[i - 1]
         });
-    }
-
-    /// The canonical dedup key (see [`Key`]).
-    pub fn key(&self, pins: &[Pin]) -> KeyOf<P> {
-        let events = &self.pending.events;
-        let pins_left = !self.pins.done(pins);
-        let consumed = self.pins.consumed;
-        let mut rows: Vec<Row<P::Msg, P::Timer>> = Vec::with_capacity(events.len());
-        let mut msg_rank = 0;
-        for e in events.iter() {
-            let rank = match e.kind {
-                Kind::Msg(_) if pins_left => {
-                    msg_rank += 1;
-                    msg_rank
-                }
-                _ => events
-                    .iter()
-                    .filter(|o| blocked_by_arming_order(e, o))
-                    .count() as u32,
-            };
-            let bound = e.pins.iter().copied().filter(|j| *j >= consumed).collect();
-            rows.push((e.kind.clone(), e.base, e.lo, e.hi, rank, bound));
-        }
-        rows.sort_by(|a, b| (&a.0, a.2, a.3, a.4, &a.5).cmp(&(&b.0, b.2, b.3, b.4, &b.5)));
-        let n = self.zone.len();
-        let mut map = vec![u32::MAX; n];
-        map[ORIGIN as usize] = 0;
-        map[self.now as usize] = 1;
-        let mut next = 2;
-        let mut number = |v: u32, map: &mut Vec<u32>| {
-            if map[v as usize] == u32::MAX {
-                map[v as usize] = next;
-                next += 1;
-            }
-            map[v as usize]
-        };
-        for row in &mut rows {
-            row.1 = number(row.1, &mut map);
-        }
-        let marks = self
-            .marks
-            .iter()
-            .map(|(k, v)| (k.clone(), number(*v, &mut map)))
-            .collect();
-        let mut pin_state = self.pins.clone();
-        pin_state
-            .counts
-            .iter_mut()
-            .take(consumed as usize)
-            .for_each(|c| *c = 0);
-        Key {
-            model: self.model.clone(),
-            events: rows,
-            marks,
-            dbm: self.zone.renumbered(&map, n),
-            faults: self.faults,
-            pins: pin_state,
-        }
-    }
-
-    /// Time bounds `[earliest, latest]` of the current step, for messages.
-    pub fn now_bounds(&self) -> (i64, i64) {
-        (
-            -self.zone.bound(ORIGIN, self.now),
-            self.zone.bound(self.now, ORIGIN),
-        )
-    }
-}
-
-/// Fault vectors for a step's sends in lexicographic order, all-delivered
-/// (empty) first; a fault needs odds above zero and budget left.
-fn fault_vectors<P: Protocol>(ctx: &Ctx<'_, P>, fx: &Effects<P>, used: u32) -> Vec<Vec<Fault>> {
-    let mut out = vec![Vec::new()];
-    if used >= ctx.max_faults || fx.sends.is_empty() {
-        return out;
-    }
-    let options: Vec<Vec<Fault>> = fx
-        .sends
-        .iter()
-        .map(|m| {
-            let link = ctx.p.link(m);
-            let mut o = vec![Fault::Deliver];
-            if link.drop > 0.0 {
-                o.push(Fault::Drop);
-            }
-            if link.duplicate > 0.0 {
-                o.push(Fault::Duplicate);
-            }
-            o
-        })
-        .collect();
-    if options.iter().all(|o| o.len() == 1) {
-        return out;
-    }
-    let budget = (ctx.max_faults - used) as usize;
-    let mut digits = vec![0usize; options.len()];
-    loop {
-        // Odometer: the last send varies fastest.
-        let mut k = digits.len();
-        loop {
-            if k == 0 {
-                return out;
-            }
-            k -= 1;
-            digits[k] += 1;
-            if digits[k] < options[k].len() {
-                break;
-            }
-            digits[k] = 0;
-        }
-        if digits.iter().filter(|d| **d != 0).count() <= budget {
-            out.push(digits.iter().zip(&options).map(|(d, o)| o[*d]).collect());
-        }
-    }
-}
-
-impl<M, T> Entry<M, T> {
-    /// Whether this event is a message (schedules only pin messages).
-    pub fn is_msg(&self) -> bool {
-        matches!(self.kind, Kind::Msg(_))
     }
 }

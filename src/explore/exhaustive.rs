@@ -6,8 +6,9 @@
 //! or times (`engine::path`).
 
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
+use crate::engine::canon::KeyOf;
 use crate::engine::path::{concretize, execute};
-use crate::engine::symbolic::{Ctx, KeyOf, Succ, SymState, SymStep};
+use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
 use rustc_hash::FxHashSet;
 use std::collections::VecDeque;

@@ -13,6 +13,10 @@ pub mod exhaustive;
 pub mod random;
 pub mod shrink;
 #[cfg(test)]
+mod brute;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;
 
 /// Judges what happens in steps. Property indexes are `0..count()`.

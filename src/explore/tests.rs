@@ -2,10 +2,10 @@
 //! orders, zones against interval reasoning, deadlines, the horizon, faults,
 //! shortest counterexamples, replay, seeds, schedules and limits.
 
+use super::testing::{link, Ev, Out, Prop, Props, Toy};
 use super::{exhaustive, random, BoundHit, Limits, Order, Outcome};
 use crate::engine::path::execute;
 use crate::engine::rng::SimRng;
-use crate::engine::toy::{link, Ev, Out, Prop, Props, Toy};
 use crate::engine::{EventId, Fault, Pin, Urgency};
 use Ev::{M, T};
 
@@ -400,62 +400,4 @@ fn golden_state_count() {
         (out.states, out.transitions, out.bound_hit),
         (90, 119, None)
     );
-}
-
-/// Collects every final log the explorer reaches.
-struct Logs(std::cell::RefCell<std::collections::BTreeSet<Vec<Ev>>>);
-
-impl super::Monitor<Toy> for Logs {
-    fn count(&self) -> usize {
-        0
-    }
-    fn observe(&self, _: &Vec<Ev>, _: &Ev, _: &mut Vec<usize>) {}
-    fn at_end(&self, state: &Vec<Ev>, _: &mut Vec<usize>) {
-        self.0.borrow_mut().insert(state.clone());
-    }
-}
-
-fn assert_exact(toy: &Toy) {
-    let logs = Logs(Default::default());
-    let out = exhaustive::explore(toy, &logs, Order::Bfs, &limits(), &[]).unwrap();
-    assert_eq!(out.bound_hit, None);
-    let want = crate::engine::toy::brute_logs(toy);
-    assert!(want.len() > 1, "a test with one order proves little");
-    assert_eq!(logs.0.into_inner(), want);
-}
-
-/// The symbolic explorer reaches exactly the final logs that some choice
-/// of latencies and tie orders gives (brute force over every latency).
-#[test]
-fn symbolic_orders_equal_brute_force_over_latencies() {
-    use Urgency::{Deadline, Ordinary};
-    assert_exact(
-        &two_messages((0, 3), (1, 4))
-            .msg(11, 0, 2)
-            .on(M(1), vec![Out::Send(11)]),
-    );
-    let chain = Toy::new(100)
-        .msg(1, 0, 6)
-        .msg(2, 0, 6)
-        .msg(3, 3, 3)
-        .msg(4, 4, 4)
-        .msg(5, 0, 2)
-        .on_init(vec![Out::Send(1), Out::Send(2)])
-        .on(M(1), vec![Out::Send(3), Out::Send(4)])
-        .on(M(2), vec![Out::Send(5)]);
-    assert_exact(&chain);
-    let timers = Toy::new(9)
-        .msg(1, 2, 5)
-        .msg(2, 3, 12)
-        .msg(3, 0, 3)
-        .on_init(vec![
-            Out::Send(1),
-            Out::Send(2),
-            Out::At(7, 4, Deadline),
-            Out::At(8, 4, Ordinary),
-            Out::At(6, 4, Ordinary),
-        ])
-        .on(M(1), vec![Out::Send(3), Out::After(9, 2, Deadline)])
-        .on(T(8), vec![Out::Cancel(9)]);
-    assert_exact(&timers);
 }

@@ -2,8 +2,9 @@
 //! messages and timers, each with a table of reactions. The state is the
 //! log of what happened, so different orders are different states.
 
-use super::{Effects, Link, Millis, Protocol, Urgency, When, Window};
-use crate::explore::Monitor;
+use super::Monitor;
+use crate::engine::rng::SimRng;
+use crate::engine::{Effects, Link, Millis, Protocol, Urgency, When, Window};
 use std::collections::BTreeMap;
 
 /// Something that happened: a message (id) delivered or a timer fired.
@@ -167,129 +168,53 @@ impl Monitor<Toy> for Props {
     }
 }
 
-/// A pending event of the brute-force reference: concrete time, urgency
-/// (`None` for messages), whether armed by `At`, and arming order.
-#[derive(Clone, Debug)]
-struct Brute {
-    at: Millis,
-    ev: Ev,
-    urgency: Option<Urgency>,
-    absolute: bool,
-    seq: u32,
-}
-
-/// Every final log of `toy` by brute force, written independently of the
-/// engine: every latency value of every message, then at each instant
-/// every tie order the rules allow. Only for tiny windows; no marks.
-pub fn brute_logs(toy: &Toy) -> std::collections::BTreeSet<Vec<Ev>> {
-    let mut out = std::collections::BTreeSet::new();
-    arm(toy, &toy.init, 0, Vec::new(), &mut |pending| {
-        brute(toy, Vec::new(), pending, 0, &mut out)
-    });
-    out
-}
-
-/// Arms reactions, branching over each send's latency; calls `k` per case.
-fn arm(toy: &Toy, outs: &[Out], now: Millis, pending: Vec<Brute>, k: &mut dyn FnMut(Vec<Brute>)) {
-    let Some((first, rest)) = outs.split_first() else {
-        return k(pending);
-    };
-    let mut with = |mut pending: Vec<Brute>, b: Brute| {
-        pending.push(b);
-        arm(toy, rest, now, pending, k)
-    };
-    let s = 0;
-    match *first {
-        Out::Send(m) => {
-            let w = toy.link(&m).latency;
-            for d in w.min..=w.max {
-                with(
-                    pending.clone(),
-                    Brute {
-                        at: now + d,
-                        ev: Ev::M(m),
-                        urgency: None,
-                        absolute: false,
-                        seq: s,
-                    },
-                );
-            }
-        }
-        Out::After(t, d, u) => with(
-            pending,
-            Brute {
-                at: now + d,
-                ev: Ev::T(t),
-                urgency: Some(u),
-                absolute: false,
-                seq: s,
-            },
-        ),
-        Out::At(t, at, u) => with(
-            pending,
-            Brute {
-                at: at.max(now),
-                ev: Ev::T(t),
-                urgency: Some(u),
-                absolute: at >= now,
-                seq: s,
-            },
-        ),
-        Out::Cancel(t) => {
-            let kept = pending.into_iter().filter(|b| b.ev != Ev::T(t)).collect();
-            arm(toy, rest, now, kept, k)
-        }
-        Out::Mark(_) | Out::FromMark(..) => panic!("brute force has no marks"),
+/// A random small toy for cross-checks: messages `1..=5` only send higher
+/// numbers and timers `10..=13` only arm higher ones, so runs are finite.
+pub fn random_toy(seed: u64) -> Toy {
+    let mut rng = SimRng::new(seed);
+    let mut toy = Toy::new(4 + rng.below(10) as Millis);
+    for m in 1..=5u8 {
+        let min = rng.below(4) as Millis;
+        toy = toy.msg(m, min, min + rng.below(3) as Millis);
     }
-}
-
-fn brute(
-    toy: &Toy,
-    log: Vec<Ev>,
-    mut pending: Vec<Brute>,
-    _now: Millis,
-    out: &mut std::collections::BTreeSet<Vec<Ev>>,
-) {
-    for (i, b) in pending.iter_mut().enumerate() {
-        if b.seq == 0 {
-            // Armed by the step that made the log this long, in order.
-            b.seq = log.len() as u32 * 1000 + i as u32 + 1;
+    let urgency = |rng: &mut SimRng| {
+        if rng.chance(0.5) {
+            Urgency::Deadline
+        } else {
+            Urgency::Ordinary
         }
-    }
-    let t = pending.iter().map(|b| b.at).min();
-    let Some(t) = t.filter(|t| *t <= toy.horizon) else {
-        out.insert(log);
-        return;
     };
-    let due: Vec<usize> = (0..pending.len()).filter(|&i| pending[i].at == t).collect();
-    let deadline = due
-        .iter()
-        .copied()
-        .filter(|&i| pending[i].urgency == Some(Urgency::Deadline))
-        .min_by_key(|&i| (pending[i].ev, pending[i].seq));
-    let allowed: Vec<usize> = match deadline {
-        Some(d) => vec![d],
-        None => due
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let b = &pending[i];
-                let at_ordinary = |o: &Brute| o.absolute && o.urgency == Some(Urgency::Ordinary);
-                !(at_ordinary(b)
-                    && due
-                        .iter()
-                        .any(|&j| at_ordinary(&pending[j]) && pending[j].seq < b.seq))
-            })
-            .collect(),
+    let outs = |rng: &mut SimRng, above_m: u8, above_t: u8, n: usize| {
+        let mut v = Vec::new();
+        for _ in 0..n {
+            let (m, t) = (
+                above_m + 1 + rng.below(2) as u8,
+                above_t + 1 + rng.below(2) as u8,
+            );
+            let o = match rng.below(7) {
+                0 | 1 if m <= 5 => Out::Send(m),
+                2 if t <= 13 => Out::After(t, rng.below(4) as Millis, urgency(rng)),
+                3 if t <= 13 => Out::At(t, rng.below(8) as Millis, urgency(rng)),
+                4 => Out::Mark(rng.below(2) as u8),
+                5 if t <= 13 => Out::FromMark(t, rng.below(2) as u8, rng.below(7) as i64 - 3),
+                6 => Out::Cancel(10 + rng.below(4) as u8),
+                _ => continue,
+            };
+            v.push(o);
+        }
+        v
     };
-    for i in allowed {
-        let mut rest = pending.clone();
-        let b = rest.remove(i);
-        let mut log = log.clone();
-        log.push(b.ev);
-        let outs = toy.rules.get(&b.ev).cloned().unwrap_or_default();
-        arm(toy, &outs, t, rest, &mut |p| {
-            brute(toy, log.clone(), p, t, out)
-        });
+    let n = 2 + rng.below(4);
+    toy.init = outs(&mut rng, 0, 9, n);
+    for m in 1..=5u8 {
+        let n = rng.below(3);
+        let o = outs(&mut rng, m, 9 + m.min(4), n);
+        toy.rules.insert(Ev::M(m), o);
     }
+    for t in 10..=13u8 {
+        let n = rng.below(2);
+        let o = outs(&mut rng, 2, t, n);
+        toy.rules.insert(Ev::T(t), o);
+    }
+    toy
 }
