@@ -15,7 +15,9 @@ use super::{Choice, Effects, EventId, Fault, Millis, Protocol, StepRecord};
 /// A path executed concretely.
 #[derive(Clone, Debug)]
 pub struct Execution<P: Protocol> {
+    /// One record per choice, in order.
     pub steps: Vec<StepRecord<P>>,
+    /// The model after the last step.
     pub state: P::State,
     /// The horizon step was taken.
     pub ended: bool,
@@ -24,18 +26,25 @@ pub struct Execution<P: Protocol> {
 /// Why a path is not an execution; `step` is the 0-based choice index.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathError {
+    /// The chosen event does not exist (never created, already gone).
     #[error("step {step}: event {event} is not pending")]
     NotPending { step: usize, event: u32 },
+    /// A choice after the horizon step.
     #[error("step {step}: the run already ended at the horizon")]
     AfterEnd { step: usize },
+    /// The time is before the previous step, outside the window, after
+    /// the horizon, or not the horizon for the horizon step.
     #[error("step {step}: time {at}ms is not allowed: {why}")]
     Time {
         step: usize,
         at: Millis,
         why: String,
     },
+    /// Another pending event is due first (its latest time, a deadline at
+    /// the same instant, or an earlier-armed `At` timer).
     #[error("step {step}: event {other} must go first")]
     Overtakes { step: usize, other: u32 },
+    /// A fault with probability 0, over the bound, or a wrong count.
     #[error("step {step}: faults not allowed: {why}")]
     Fault { step: usize, why: String },
 }

@@ -10,9 +10,11 @@ use super::{Effects, EventId, Fault, Pin, Protocol, Urgency};
 /// What a pending event does when it goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind<M, T> {
+    /// A message in flight.
     Msg(M),
     /// `absolute`: armed by `When::At` (at a time not yet passed); such
     /// timers at one instant fire in arming order (script file order).
+    /// A timer.
     Timer {
         timer: T,
         urgency: Urgency,
@@ -23,10 +25,15 @@ pub enum Kind<M, T> {
 /// One pending event: its time lies in `base + [lo, hi]` (timers: lo == hi).
 #[derive(Clone, Debug)]
 pub struct Entry<M, T> {
+    /// Creation sequence number.
     pub id: EventId,
+    /// What happens when it goes.
     pub kind: Kind<M, T>,
+    /// Time reference: zone variable, step index or 0 (absolute).
     pub base: u32,
+    /// Earliest offset from `base`.
     pub lo: i64,
+    /// Latest offset from `base`.
     pub hi: i64,
     /// Schedule pins (indexes) this message is bound by; empty for timers.
     pub pins: Vec<u32>,
@@ -92,7 +99,9 @@ pub fn concrete_order<M, T: Ord>(a: &Entry<M, T>, b: &Entry<M, T>) -> std::cmp::
 /// Pending events in creation order, plus the next id to hand out.
 #[derive(Clone, Debug)]
 pub struct Pending<M, T> {
+    /// Sorted by id (creation order).
     pub events: Vec<Entry<M, T>>,
+    /// The id the next event gets.
     pub next_id: u32,
 }
 
@@ -108,9 +117,13 @@ impl<M, T> Default for Pending<M, T> {
 /// Where a new event's time lies: `base + [lo, hi]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Place {
+    /// Time reference (see [`Entry::base`]).
     pub base: u32,
+    /// Earliest offset.
     pub lo: i64,
+    /// Latest offset.
     pub hi: i64,
+    /// Armed by `When::At` at a time not yet passed.
     pub absolute: bool,
 }
 
@@ -210,7 +223,9 @@ impl<M: Clone, T: Clone + Eq> Pending<M, T> {
 /// matching messages were sent (for `nth`, capped at `nth`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PinState {
+    /// Pins consumed, in schedule order.
     pub consumed: u32,
+    /// Per pin, matching messages sent so far (capped at its `nth`).
     pub counts: Vec<u32>,
 }
 
@@ -281,8 +296,11 @@ impl PinState {
 /// A schedule's verdict on one delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gate {
+    /// No unconsumed pin binds it.
     Free,
+    /// It is the message the next pin names: delivering it consumes it.
     Consumes,
+    /// A later pin binds it, or an earlier-sent message must go first.
     Blocked,
 }
 

@@ -21,11 +21,17 @@ pub enum Latency<'a> {
 /// (`base == 0`); simulated messages have `lo == hi`.
 #[derive(Clone, Debug)]
 pub struct Concrete<P: Protocol> {
+    /// The model.
     pub state: P::State,
+    /// Pending events, absolute times.
     pub pending: Pending<P::Msg, P::Timer>,
+    /// Named moments timers may be set from.
     pub marks: BTreeMap<P::Mark, Millis>,
+    /// Time of the last step.
     pub now: Millis,
+    /// Drops plus duplicates so far.
     pub faults: u32,
+    /// The horizon step was taken.
     pub ended: bool,
 }
 
@@ -169,6 +175,7 @@ pub fn resolve<K: Ord>(when: &When<K>, now: Millis, marks: &BTreeMap<K, Millis>)
 /// deadlines, creation) order, which every rule of SPEC §2 allows.
 pub struct Sim<'p, P: Protocol> {
     p: &'p P,
+    /// The run so far.
     pub run: Concrete<P>,
     rng: SimRng,
     max_faults: u32,

@@ -19,8 +19,11 @@ use super::{Effects, Event, EventId, Fault, Pin, Protocol, When};
 /// What a search needs besides the state: the protocol, schedule and
 /// fault bound.
 pub struct Ctx<'a, P: Protocol> {
+    /// The protocol explored.
     pub p: &'a P,
+    /// Schedule pins every explored execution follows.
     pub pins: &'a [Pin],
+    /// Drops plus duplicates allowed per path.
     pub max_faults: u32,
 }
 
@@ -28,7 +31,9 @@ pub struct Ctx<'a, P: Protocol> {
 /// variable `v` is (0 = init); it only serves to turn paths into times.
 #[derive(Clone, Debug)]
 pub struct SymState<P: Protocol> {
+    /// The model.
     pub model: P::State,
+    /// Pending events; `base` is a zone variable.
     pub pending: Pending<P::Msg, P::Timer>,
     pub(crate) zone: Zone,
     pub(crate) now: u32,
@@ -38,6 +43,7 @@ pub struct SymState<P: Protocol> {
     pub depth: u32,
     /// Drops plus duplicates so far.
     pub faults: u32,
+    /// Schedule progress.
     pub pins: PinState,
     /// The horizon step was taken.
     pub ended: bool,
@@ -48,15 +54,21 @@ pub struct SymState<P: Protocol> {
 /// anchor had already passed (it fires at once).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SymStep {
+    /// The event taken, or `EventId::HORIZON`.
     pub event: EventId,
+    /// One per message sent, or empty when all were delivered.
     pub faults: Vec<Fault>,
+    /// Timer cases: bit `i` set when timer `i` fired at once.
     pub branches: u64,
 }
 
 /// A successor with the facts its step produced.
 pub struct Succ<P: Protocol> {
+    /// How it was reached.
     pub step: SymStep,
+    /// The state after the step.
     pub state: SymState<P>,
+    /// The facts the step produced.
     pub facts: Vec<P::Fact>,
 }
 
@@ -141,6 +153,9 @@ impl<P: Protocol> SymState<P> {
             }
         }
         let h = ctx.p.horizon() as i64;
+        if !self.pairwise_possible(index, h) {
+            return None;
+        }
         let mut zone = self.zone.clone();
         let v = zone.add_var();
         let ok = add(&mut zone, rec, self.now, v, 0) && add(&mut zone, rec, v, ORIGIN, h);
@@ -148,6 +163,25 @@ impl<P: Protocol> SymState<P> {
             return None;
         }
         Some(Enabled { zone, var: v, gate })
+    }
+
+    /// A necessary condition checked pair by pair on the current zone, so
+    /// most disabled events cost no zone copy: the event can still be due
+    /// after `now` and before every other event's latest time; for the
+    /// horizon, every pending event can still be after `H`.
+    fn pairwise_possible(&self, index: Option<usize>, h: i64) -> bool {
+        let (events, z) = (&self.pending.events, &self.zone);
+        let Some(i) = index else {
+            return events.iter().all(|o| z.bound(o.base, ORIGIN) + o.hi > h);
+        };
+        let e = &events[i];
+        if -z.bound(e.base, self.now) > e.hi || -z.bound(ORIGIN, e.base) + e.lo > h {
+            return false;
+        }
+        events
+            .iter()
+            .enumerate()
+            .all(|(j, o)| j == i || -z.bound(o.base, e.base) <= overtake_bound(e, o) - e.lo)
     }
 
     /// The window of the fired event and "nothing overtaken past its latest

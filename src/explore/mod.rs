@@ -82,6 +82,7 @@ pub type Schedule = [Pin];
 pub struct ScheduleError {
     /// 1-based index of the first selector no execution could consume.
     pub step: usize,
+    /// What could not happen, in the schedule's own names.
     pub why: String,
 }
 

@@ -17,11 +17,14 @@ use rustc_hash::FxHashSet;
 /// One seeded execution and the properties it broke.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
+    /// Every choice, with concrete times; replays with `path::execute`.
     pub path: Path,
     /// (property, 0-based step index where first hit), by property. A hit
     /// by init's own facts counts as step 0.
     pub hits: Vec<(usize, usize)>,
+    /// Steps taken (the horizon step included).
     pub steps: u64,
+    /// `MaxDepth` when the run was cut before the horizon.
     pub bound_hit: Option<BoundHit>,
 }
 
