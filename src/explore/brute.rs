@@ -151,7 +151,7 @@ mod tests {
     use super::brute_logs;
     use crate::engine::path::execute;
     use crate::engine::Urgency;
-    use crate::explore::testing::{random_toy, Ev, Out, Props, Toy};
+    use crate::explore::testing::{random_toy, Ev, Logs, Out, Props, Toy};
     use crate::explore::{exhaustive, random, Limits, Order};
     use Ev::{M, T};
 
@@ -170,21 +170,8 @@ mod tests {
             .on_init(vec![Out::Send(1), Out::Send(2)])
     }
 
-    /// Collects every final log the explorer reaches.
-    struct Logs(std::cell::RefCell<std::collections::BTreeSet<Vec<Ev>>>);
-
-    impl crate::explore::Monitor<Toy> for Logs {
-        fn count(&self) -> usize {
-            0
-        }
-        fn observe(&self, _: &Vec<Ev>, _: &Ev, _: &mut Vec<usize>) {}
-        fn at_end(&self, state: &Vec<Ev>, _: &mut Vec<usize>) {
-            self.0.borrow_mut().insert(state.clone());
-        }
-    }
-
     fn assert_exact(toy: &Toy) {
-        let logs = Logs(Default::default());
+        let logs = Logs::default();
         let out = exhaustive::explore(toy, &logs, Order::Bfs, &limits(), &[]).unwrap();
         assert_eq!(out.bound_hit, None);
         let want = brute_logs(toy);
@@ -235,7 +222,7 @@ mod tests {
         let mut compared = 0;
         for seed in 0..500 {
             let toy = random_toy(seed);
-            let logs = Logs(Default::default());
+            let logs = Logs::default();
             let small = Limits {
                 max_states: 20_000,
                 ..limits()

@@ -218,3 +218,18 @@ pub fn random_toy(seed: u64) -> Toy {
     }
     toy
 }
+
+/// Collects every final log the explorer reaches (a monitor with no
+/// properties).
+#[derive(Default)]
+pub struct Logs(pub std::cell::RefCell<std::collections::BTreeSet<Vec<Ev>>>);
+
+impl Monitor<Toy> for Logs {
+    fn count(&self) -> usize {
+        0
+    }
+    fn observe(&self, _: &Vec<Ev>, _: &Ev, _: &mut Vec<usize>) {}
+    fn at_end(&self, state: &Vec<Ev>, _: &mut Vec<usize>) {
+        self.0.borrow_mut().insert(state.clone());
+    }
+}
