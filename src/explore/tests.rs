@@ -488,7 +488,7 @@ fn execute_rejects_paths_the_rules_forbid() {
         PathError::NotPending { step: 1, event: 0 }
     ));
     assert!(matches!(
-        err(&[horizon.clone()]),
+        err(std::slice::from_ref(&horizon)),
         PathError::Overtakes { step: 0, .. }
     ));
     let tail = [c(0, 5), c(1, 20), horizon.clone(), c(1, 20)];
@@ -509,7 +509,7 @@ fn execute_rejects_paths_the_rules_forbid() {
         faults: vec![Fault::Duplicate],
     };
     assert!(matches!(
-        execute(&faulty, &[dup.clone()], 0).unwrap_err(),
+        execute(&faulty, std::slice::from_ref(&dup), 0).unwrap_err(),
         PathError::Fault { step: 0, .. }
     ));
     assert!(execute(&faulty, &[dup], 1).is_ok());
