@@ -183,7 +183,9 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         for f in &facts {
             self.m.observe(&state.model, f, &mut hits);
         }
-        if state.ended {
+        // An execution that ends before its schedule is consumed does not
+        // follow the schedule: how it ended is not judged.
+        if state.ended && state.pins.done(self.ctx.pins) {
             self.m.at_end(&state.model, &mut hits);
         }
         self.record(&hits, parent, Some(&step));

@@ -15,6 +15,8 @@ pub mod shrink;
 #[cfg(test)]
 mod brute;
 #[cfg(test)]
+mod search_tests;
+#[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,10 @@
 //! messages and timers, each with a table of reactions. The state is the
 //! log of what happened, so different orders are different states.
 
-use super::Monitor;
+use super::{exhaustive, Limits, Monitor, Order, Outcome};
+use crate::engine::path::execute;
 use crate::engine::rng::SimRng;
+use crate::engine::Pin;
 use crate::engine::{Effects, Link, Millis, Protocol, Urgency, When, Window};
 use std::collections::BTreeMap;
 
@@ -231,5 +233,68 @@ impl Monitor<Toy> for Logs {
     fn observe(&self, _: &Vec<Ev>, _: &Ev, _: &mut Vec<usize>) {}
     fn at_end(&self, state: &Vec<Ev>, _: &mut Vec<usize>) {
         self.0.borrow_mut().insert(state.clone());
+    }
+}
+
+pub fn limits() -> Limits {
+    Limits {
+        max_states: 100_000,
+        max_depth: 100,
+        max_faults: 1,
+    }
+}
+
+/// Exhaustive BFS, checking every counterexample replays concretely.
+pub fn bfs_with(toy: &Toy, props: Vec<Prop>, limits: &Limits, pins: &[Pin]) -> Outcome {
+    let out =
+        exhaustive::explore(toy, &Props(props), Order::Bfs, limits, pins).expect("schedule ok");
+    for path in out.violations.iter().flatten() {
+        execute(toy, path, limits.max_faults).expect("counterexample replays");
+    }
+    out
+}
+
+pub fn bfs(toy: &Toy, props: Vec<Prop>) -> Outcome {
+    bfs_with(toy, props, &limits(), &[])
+}
+
+pub fn found(out: &Outcome) -> Vec<bool> {
+    out.violations.iter().map(Option::is_some).collect()
+}
+
+pub fn two_messages(a: (u64, u64), b: (u64, u64)) -> Toy {
+    Toy::new(1_000)
+        .msg(1, a.0, a.1)
+        .msg(2, b.0, b.1)
+        .on_init(vec![Out::Send(1), Out::Send(2)])
+}
+
+pub fn faulty(drop: f64, duplicate: f64) -> Toy {
+    let mut toy = Toy::new(100)
+        .on_init(vec![Out::At(0, 0, Urgency::Ordinary)])
+        .on(Ev::T(0), vec![Out::Send(1)]);
+    toy.links.insert(
+        1,
+        crate::engine::Link {
+            drop,
+            duplicate,
+            ..link(1, 5)
+        },
+    );
+    toy
+}
+
+pub fn pinned_pair(a: (u64, u64), b: (u64, u64)) -> Toy {
+    let mut toy = two_messages(a, b);
+    toy.ends.insert(1, ("tab1.req1", "srv"));
+    toy.ends.insert(2, ("tab2.req1", "srv"));
+    toy
+}
+
+pub fn pin(from: &str, to: &str) -> Pin {
+    Pin {
+        from: from.into(),
+        to: to.into(),
+        nth: None,
     }
 }
