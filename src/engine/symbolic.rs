@@ -262,9 +262,11 @@ impl<P: Protocol> SymState<P> {
     }
 
     /// Bits of the anchored timers whose case the zone already decides
-    /// (set = passed), and the mask of those it leaves open.
+    /// (set = passed), and the mask of those it leaves open. Timers that
+    /// surely have not passed need no bit, so a step may arm any number of
+    /// them (init arms every script entry); only the first 64 timers of a
+    /// step may have passed or be open.
     fn branch_bits(&self, en: &Enabled, fx: &Effects<P>) -> (u64, u64) {
-        assert!(fx.timers.len() <= 64, "at most 64 timers per step");
         let marks = self.marks_with(fx, en.var);
         let (mut passed, mut open) = (0u64, 0u64);
         for (i, (_, when, _)) in fx.timers.iter().enumerate() {
@@ -274,6 +276,10 @@ impl<P: Protocol> SymState<P> {
             if en.zone.bound(en.var, a) <= off {
                 continue;
             }
+            assert!(
+                i < 64,
+                "timer {i} of one step may have passed: at most 64 such"
+            );
             if en.zone.bound(a, en.var) < -off {
                 passed |= 1 << i;
             } else {
@@ -454,7 +460,8 @@ impl<P: Protocol> SymState<P> {
         let v = en.var;
         let mut places = Vec::with_capacity(fx.timers.len());
         for (i, (_, when, _)) in fx.timers.iter().enumerate() {
-            let place = match (self.anchor(marks, when), bits >> i & 1, when) {
+            let bit = if i < 64 { bits >> i & 1 } else { 0 };
+            let place = match (self.anchor(marks, when), bit, when) {
                 (Some((a, off)), 0, _) => {
                     add(&mut en.zone, rec, v, a, off).then_some(())?;
                     Place::timer(a, off, matches!(when, When::At(_)))

@@ -272,3 +272,21 @@ fn execute_rejects_paths_the_rules_forbid() {
     ));
     assert!(execute(&faulty, &[dup], 1).is_ok());
 }
+
+#[test]
+fn a_step_may_arm_more_than_64_timers() {
+    let script = (0..100u8)
+        .map(|t| Out::At(t, u64::from(t) / 10, Urgency::Ordinary))
+        .collect();
+    let toy = Toy::new(20).on_init(script);
+    let out = bfs(
+        &toy,
+        vec![Prop::Seq(vec![T(99)], None), Prop::After(T(99), T(0))],
+    );
+    assert_eq!(found(&out), [true, false]);
+    assert_eq!(
+        out.violations[0].as_ref().unwrap().len(),
+        100,
+        "file order, one path"
+    );
+}
