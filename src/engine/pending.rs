@@ -313,7 +313,11 @@ pub fn fault_vectors<P: Protocol>(
     max_faults: u32,
 ) -> Vec<Vec<Fault>> {
     let mut out = vec![Vec::new()];
-    if used >= max_faults || fx.sends.is_empty() {
+    let faulty = |m: &P::Msg| {
+        let link = p.link(m);
+        link.drop > 0.0 || link.duplicate > 0.0
+    };
+    if used >= max_faults || !fx.sends.iter().any(faulty) {
         return out;
     }
     let options: Vec<Vec<Fault>> = fx

@@ -314,10 +314,27 @@ impl<P: Protocol> SymState<P> {
         let Some(en) = self.enable(ctx, index, &mut None) else {
             return;
         };
-        let (id, model, mut fx) = self.run(ctx.p, index);
+        let (event, model, mut fx) = self.run(ctx.p, index);
         let facts = std::mem::take(&mut fx.facts);
         let (passed, open) = self.branch_bits(&en, &fx);
-        for faults in fault_vectors(ctx.p, &fx, self.faults, ctx.max_faults) {
+        let vectors = fault_vectors(ctx.p, &fx, self.faults, ctx.max_faults);
+        if vectors.len() == 1 && open == 0 {
+            // The common case: one successor, nothing to copy.
+            let next = self.with_model(model, index);
+            let faults = Vec::new();
+            if let Some(state) =
+                next.build(ctx, en, &fx, &faults, passed, self.depth + 1, &mut None)
+            {
+                let step = SymStep {
+                    event,
+                    faults,
+                    branches: passed,
+                };
+                out.push(Succ { step, state, facts });
+            }
+            return;
+        }
+        for faults in vectors {
             let mut sub = 0u64;
             loop {
                 let bits = passed | sub;
@@ -331,7 +348,7 @@ impl<P: Protocol> SymState<P> {
                     next.build(ctx, en2, &fx, &faults, bits, self.depth + 1, &mut None)
                 {
                     let step = SymStep {
-                        event: id,
+                        event,
                         faults: faults.clone(),
                         branches: bits,
                     };

@@ -290,3 +290,25 @@ fn a_step_may_arm_more_than_64_timers() {
         "file order, one path"
     );
 }
+
+#[test]
+fn a_later_faster_message_overtakes_only_when_windows_allow() {
+    // A leaves at 0 within [50, 60]; B leaves at `at` within [0, 10].
+    let toy = |at| {
+        Toy::new(1_000)
+            .msg(1, 50, 60)
+            .msg(2, 0, 10)
+            .on_init(vec![Out::Send(1), Out::At(0, at, Urgency::Ordinary)])
+            .on(T(0), vec![Out::Send(2)])
+    };
+    let orders = |at| {
+        found(&bfs(
+            &toy(at),
+            vec![Prop::After(M(1), M(2)), Prop::After(M(2), M(1))],
+        ))
+    };
+    assert_eq!(orders(20), [false, true], "B always overtakes");
+    assert_eq!(orders(45), [true, true], "windows overlap");
+    assert_eq!(orders(60), [true, true], "a tie at 60 goes both ways");
+    assert_eq!(orders(61), [true, false], "B can never overtake");
+}
