@@ -151,7 +151,7 @@ mod tests {
     use super::brute_logs;
     use crate::engine::path::execute;
     use crate::engine::Urgency;
-    use crate::explore::testing::{random_toy, Ev, Logs, Out, Props, Toy};
+    use crate::explore::testing::{random_toy, Ev, Logs, Out, Prop, Props, Toy};
     use crate::explore::{exhaustive, random, Limits, Order};
     use Ev::{M, T};
 
@@ -168,6 +168,36 @@ mod tests {
             .msg(1, a.0, a.1)
             .msg(2, b.0, b.1)
             .on_init(vec![Out::Send(1), Out::Send(2)])
+    }
+
+    /// Pairwise order properties on a random toy: every counterexample the
+    /// explorer returns (concretized, so self-checked by `execute`) really
+    /// ends with the pair in that order.
+    fn check_counterexamples(toy: &Toy, limits: &Limits) {
+        let evs: Vec<Ev> = (1..=5).map(M).chain((10..=13).map(T)).collect();
+        let pairs: Vec<(Ev, Ev)> = evs
+            .iter()
+            .flat_map(|a| evs.iter().map(move |b| (*a, *b)))
+            .collect();
+        let props = Props(pairs.iter().map(|(a, b)| Prop::After(*a, *b)).collect());
+        let out = exhaustive::explore(toy, &props, Order::Bfs, limits, &[]).unwrap();
+        let ends_with_pair = |path: &[crate::engine::Choice], (a, b): &(Ev, Ev)| {
+            let log = execute(toy, path, limits.max_faults).unwrap().state;
+            log.last() == Some(b) && log[..log.len() - 1].contains(a)
+        };
+        for (path, pair) in out.violations.iter().zip(&pairs) {
+            if let Some(path) = path {
+                assert!(ends_with_pair(path, pair));
+            }
+        }
+        // Random search, shrunk: as short as the BFS counterexample.
+        let shrunk = random::explore(toy, &props, 3, 4, limits, &[]).unwrap();
+        for ((path, bfs), pair) in shrunk.violations.iter().zip(&out.violations).zip(&pairs) {
+            if let Some(path) = path {
+                assert!(ends_with_pair(path, pair));
+                assert_eq!(path.len(), bfs.as_ref().expect("BFS finds it too").len());
+            }
+        }
     }
 
     fn assert_exact(toy: &Toy) {
@@ -243,6 +273,10 @@ mod tests {
                 );
             }
             assert_eq!(logs.0.into_inner(), want, "seed {seed}: {toy:?}");
+            check_counterexamples(&toy, &small);
+            let dfs = Logs::default();
+            exhaustive::explore(&toy, &dfs, Order::Dfs, &small, &[]).unwrap();
+            assert_eq!(dfs.0.into_inner(), want, "seed {seed}: depth-first");
         }
         assert!(
             compared > 200,
