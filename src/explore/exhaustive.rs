@@ -4,6 +4,13 @@
 //! frontier, the parent-pointer arena that rebuilds paths, the limits and
 //! the schedule check; it does not decide enabledness (`engine::symbolic`)
 //! or times (`engine::path`).
+//!
+//! With a schedule, only executions that respect its pins are explored. A
+//! property broken by a step is reported even if the pins are not all
+//! consumed yet (the prefix follows the schedule so far); how an execution
+//! ended (`at_end`) is judged only if it consumed every pin. If no explored
+//! execution consumes them all, the result is a [`ScheduleError`] naming
+//! the first pin none got past.
 
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::canon::KeyOf;

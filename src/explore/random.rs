@@ -72,7 +72,7 @@ impl<'m, M> Judge<'m, M> {
     }
 }
 
-/// One seeded execution = `tokenrace run --seed`. Without pins: concrete
+/// One seeded execution = the `run --seed` command. Without pins: concrete
 /// simulation. With pins: a seeded search for an execution that follows
 /// them, then seeded simulation to the horizon.
 pub fn run_once<P: Protocol, M: Monitor<P>>(
