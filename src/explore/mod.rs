@@ -9,13 +9,13 @@
 
 use crate::engine::{Choice, Pin, Protocol};
 
-pub mod exhaustive;
-pub mod random;
-pub mod shrink;
 #[cfg(test)]
 mod brute;
+pub mod exhaustive;
+pub mod random;
 #[cfg(test)]
 mod search_tests;
+pub mod shrink;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
