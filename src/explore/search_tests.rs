@@ -85,7 +85,28 @@ fn schedule_pins_force_an_order() {
         let run = random::run_once(&toy, &Props(props()), seed, &limits(), &pins).unwrap();
         assert_eq!(run.hits, [(1, 1)]);
         execute(&toy, &run.path, 1).expect("a pinned run replays");
+        let again = random::run_once(&toy, &Props(props()), seed, &limits(), &pins).unwrap();
+        assert_eq!(run, again, "a pinned run depends on its seed only");
     }
+    // Only pinned deliveries are forced: an unpinned timer still lands
+    // wherever its seed puts it, and the run goes on to the horizon.
+    let mut toy = toy;
+    toy.init
+        .push(Out::At(5, 40, crate::engine::Urgency::Ordinary));
+    let runs: Vec<_> = (0..10)
+        .map(|s| random::run_once(&toy, &Props(props()), s, &limits(), &pins).unwrap())
+        .collect();
+    assert!(runs.iter().all(|r| r.hits
+        == [(
+            1,
+            r.path
+                .iter()
+                .position(|c| c.event == crate::engine::EventId(0))
+                .unwrap()
+        )]));
+    assert!(runs
+        .iter()
+        .all(|r| r.path.last().unwrap().event == crate::engine::EventId::HORIZON));
 }
 
 #[test]
