@@ -16,6 +16,7 @@
 //! [`Protocol`] never see the clock, so the same transition function serves
 //! concrete and symbolic time.
 
+pub mod canon;
 pub mod path;
 pub mod pending;
 pub mod rng;

@@ -1,1 +1,171 @@
-//! TODO(engine helper)
+//! A zone: a canonical difference-bound matrix over integer step times. It
+//! owns the arithmetic of "which choices of latencies are still possible";
+//! it does not know events, marks or what its variables mean (that is
+//! [`super::symbolic`]).
+//!
+//! Entry `(i, j)` bounds `x_i - x_j <= c`. Time is integer milliseconds, so a
+//! strict bound `x < c` is the non-strict `x <= c - 1`: no strictness flags.
+//! The matrix is kept closed (every entry is the tightest bound implied), so
+//! emptiness is a negative diagonal and dropping a variable is exact.
+
+/// "No bound". Kept far from `i64::MAX` so sums of two bounds cannot overflow.
+pub const INF: i64 = i64::MAX / 4;
+
+/// Variable 0: the origin, time 0.
+pub const ORIGIN: u32 = 0;
+
+/// A closed DBM. Always non-empty: a constraint that would empty it is
+/// rejected and leaves the zone unusable (callers work on a clone).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Zone {
+    n: usize,
+    m: Vec<i64>,
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::new()
+    }
+}
+
+impl Zone {
+    /// Only the origin.
+    pub fn new() -> Zone {
+        Zone { n: 1, m: vec![0] }
+    }
+
+    /// Number of variables, the origin included.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Never true: the origin always exists (clippy's `len` companion).
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Tightest known bound on `x_i - x_j`.
+    pub fn bound(&self, i: u32, j: u32) -> i64 {
+        self.m[i as usize * self.n + j as usize]
+    }
+
+    /// Adds an unconstrained variable (time ≥ 0 is implied by callers'
+    /// constraints) and returns its index.
+    pub fn add_var(&mut self) -> u32 {
+        let n = self.n;
+        let mut m = Vec::with_capacity((n + 1) * (n + 1));
+        for i in 0..n {
+            m.extend_from_slice(&self.m[i * n..(i + 1) * n]);
+            m.push(INF);
+        }
+        m.extend(std::iter::repeat(INF).take(n));
+        m.push(0);
+        self.m = m;
+        self.n = n + 1;
+        n as u32
+    }
+
+    /// Adds `x_i - x_j <= c` and re-closes in O(n²). Returns false when the
+    /// zone becomes empty (no latencies satisfy every constraint); the zone
+    /// must then be discarded.
+    pub fn constrain(&mut self, i: u32, j: u32, c: i64) -> bool {
+        let (i, j, n) = (i as usize, j as usize, self.n);
+        if c >= self.m[i * n + j] {
+            return true;
+        }
+        if self.m[j * n + i] + c < 0 {
+            return false;
+        }
+        for a in 0..n {
+            let ai = self.m[a * n + i];
+            if ai >= INF {
+                continue;
+            }
+            let via = ai + c;
+            for b in 0..n {
+                let jb = self.m[j * n + b];
+                if jb < INF && via + jb < self.m[a * n + b] {
+                    self.m[a * n + b] = via + jb;
+                }
+            }
+        }
+        true
+    }
+
+    /// Keeps the variables whose `keep` flag is set, in their order; returns
+    /// the map old index → new index (`u32::MAX` for dropped ones). Dropping
+    /// a variable of a closed DBM is exact projection.
+    pub fn retain(&mut self, keep: &[bool]) -> Vec<u32> {
+        assert_eq!(keep.len(), self.n);
+        let mut map = vec![u32::MAX; self.n];
+        let mut next = 0u32;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                map[i] = next;
+                next += 1;
+            }
+        }
+        if next as usize == self.n {
+            return map;
+        }
+        self.m = self.renumbered(&map, next as usize);
+        self.n = next as usize;
+        map
+    }
+
+    /// The matrix with variable `i` moved to `map[i]` (dropped if
+    /// `u32::MAX`), as a flat `size × size` vector. Used for canonical keys.
+    pub fn renumbered(&self, map: &[u32], size: usize) -> Vec<i64> {
+        let mut out = vec![INF; size * size];
+        for i in 0..self.n {
+            let ni = map[i];
+            if ni == u32::MAX {
+                continue;
+            }
+            for (j, &nj) in map.iter().enumerate().take(self.n) {
+                if nj != u32::MAX {
+                    out[ni as usize * size + nj as usize] = self.m[i * self.n + j];
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_close_transitively() {
+        let mut z = Zone::new();
+        let a = z.add_var();
+        let b = z.add_var();
+        assert!(z.constrain(a, ORIGIN, 10)); // a <= 10
+        assert!(z.constrain(b, a, 5)); // b - a <= 5
+        assert_eq!(z.bound(b, ORIGIN), 15);
+        assert!(z.constrain(ORIGIN, b, -12)); // b >= 12
+        assert_eq!(z.bound(ORIGIN, a), -7); // a >= 7
+    }
+
+    #[test]
+    fn contradiction_empties_the_zone() {
+        let mut z = Zone::new();
+        let a = z.add_var();
+        assert!(z.constrain(a, ORIGIN, 10));
+        assert!(!z.constrain(ORIGIN, a, -11));
+    }
+
+    #[test]
+    fn dropping_a_variable_keeps_implied_bounds() {
+        let mut z = Zone::new();
+        let a = z.add_var();
+        let b = z.add_var();
+        assert!(z.constrain(a, ORIGIN, 10));
+        assert!(z.constrain(b, a, 5));
+        let map = z.retain(&[true, false, true]);
+        assert_eq!(map, vec![0, u32::MAX, 1]);
+        assert_eq!(z.bound(1, ORIGIN), 15);
+        assert_eq!(z.len(), 2);
+    }
+}

@@ -9,9 +9,17 @@
 
 use crate::engine::{Choice, Pin, Protocol};
 
+#[cfg(test)]
+mod brute;
 pub mod exhaustive;
 pub mod random;
+#[cfg(test)]
+mod search_tests;
 pub mod shrink;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
 
 /// Judges what happens in steps. Property indexes are `0..count()`.
 pub trait Monitor<P: Protocol> {
@@ -69,3 +77,42 @@ pub enum Order {
 
 /// Schedule pins shared by every strategy.
 pub type Schedule = [Pin];
+
+/// A schedule no execution can follow (SPEC §6: exit 2, naming the step).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("schedule step {step} cannot be taken: {why}")]
+pub struct ScheduleError {
+    /// 1-based index of the first selector no execution could consume.
+    pub step: usize,
+    /// What could not happen, in the schedule's own names.
+    pub why: String,
+}
+
+impl ScheduleError {
+    /// The error for pin `consumed` (0-based) when no explored execution got
+    /// past it; `bounded` says the search was cut by a limit.
+    pub fn stuck(schedule: &Schedule, consumed: usize, bounded: bool) -> ScheduleError {
+        let pin = &schedule[consumed];
+        let nth = pin
+            .nth
+            .map(|k| format!(" (message #{k})"))
+            .unwrap_or_default();
+        let after = if consumed == 0 {
+            String::new()
+        } else {
+            format!(" after step {consumed}")
+        };
+        let within = if bounded {
+            " within the search bounds"
+        } else {
+            ""
+        };
+        ScheduleError {
+            step: consumed + 1,
+            why: format!(
+                "no execution delivers a message from {} to {}{nth}{after}{within}",
+                pin.from, pin.to
+            ),
+        }
+    }
+}

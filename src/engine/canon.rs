@@ -1,0 +1,99 @@
+//! Canonical dedup keys of symbolic states. Owns what "the same state"
+//! means for the visited set: the model, the pending events sorted by
+//! payload, the zone renumbered in that order, marks, faults used and
+//! schedule progress. Creation sequence numbers are left out; only the
+//! ranks that change the future (arming order of `At` timers at one
+//! instant, send order while pins remain) are kept.
+//!
+//! Soundness rule: equal keys mean isomorphic states, hence equal futures;
+//! a tie the sort cannot break only costs dedup, never soundness.
+
+use super::pending::{blocked_by_arming_order, Kind, PinState};
+use super::symbolic::SymState;
+use super::zone::ORIGIN;
+use super::{Pin, Protocol};
+
+/// The canonical dedup key: everything that decides the future, with zone
+/// variables renumbered by first use in a payload-sorted event list.
+/// Creation sequence numbers are absent: only ranks that matter are kept.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key<S, M, T, K> {
+    model: S,
+    events: Vec<Row<M, T>>,
+    marks: Vec<(K, u32)>,
+    dbm: Vec<i64>,
+    faults: u32,
+    pins: PinState,
+}
+
+/// One pending event in a key: payload, canonical base variable, window,
+/// rank (arming order or, while pins remain, send order) and live pins.
+type Row<M, T> = (Kind<M, T>, u32, i64, i64, u32, Vec<u32>);
+
+/// The dedup key type of a protocol.
+pub type KeyOf<P> = Key<
+    <P as Protocol>::State,
+    <P as Protocol>::Msg,
+    <P as Protocol>::Timer,
+    <P as Protocol>::Mark,
+>;
+
+impl<P: Protocol> SymState<P> {
+    /// The canonical dedup key (see [`Key`]).
+    pub fn key(&self, pins: &[Pin]) -> KeyOf<P> {
+        let events = &self.pending.events;
+        let pins_left = !self.pins.done(pins);
+        let consumed = self.pins.consumed;
+        let mut rows: Vec<Row<P::Msg, P::Timer>> = Vec::with_capacity(events.len());
+        let mut msg_rank = 0;
+        for e in events.iter() {
+            let rank = match e.kind {
+                Kind::Msg(_) if pins_left => {
+                    msg_rank += 1;
+                    msg_rank
+                }
+                _ => events
+                    .iter()
+                    .filter(|o| blocked_by_arming_order(e, o))
+                    .count() as u32,
+            };
+            let bound = e.pins.iter().copied().filter(|j| *j >= consumed).collect();
+            rows.push((e.kind.clone(), e.base, e.lo, e.hi, rank, bound));
+        }
+        rows.sort_by(|a, b| (&a.0, a.2, a.3, a.4, &a.5).cmp(&(&b.0, b.2, b.3, b.4, &b.5)));
+        let n = self.zone.len();
+        let mut map = vec![u32::MAX; n];
+        map[ORIGIN as usize] = 0;
+        map[self.now as usize] = 1;
+        let mut next = 2;
+        let mut number = |v: u32, map: &mut Vec<u32>| {
+            if map[v as usize] == u32::MAX {
+                map[v as usize] = next;
+                next += 1;
+            }
+            map[v as usize]
+        };
+        for row in &mut rows {
+            row.1 = number(row.1, &mut map);
+        }
+        let marks = self
+            .marks
+            .iter()
+            .map(|(k, v)| (k.clone(), number(*v, &mut map)))
+            .collect();
+        let mut pin_state = self.pins.clone();
+        pin_state
+            .counts
+            .iter_mut()
+            .take(consumed as usize)
+            .for_each(|c| *c = 0);
+        Key {
+            model: self.model.clone(),
+            events: rows,
+            marks,
+            dbm: self.zone.renumbered(&map, n),
+            faults: self.faults,
+            pins: pin_state,
+        }
+    }
+}
