@@ -2,4 +2,6 @@
 
 mod bad_input;
 mod cli;
+mod corpus;
+mod determinism;
 mod diagrams;

@@ -28,7 +28,6 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
                 m.request_name(*request)
             )
         }
-        Fact::Completed { request } => format!("{} got its payload", m.request_name(*request)),
         Fact::StoreWrite {
             written,
             stale_against: Some(newer),

@@ -8,6 +8,9 @@
 
 pub mod explain;
 pub mod judge;
+pub mod replay;
+pub mod tracing;
+pub mod verdict;
 
 use crate::scenario::{Expectation, Invariant, Scenario};
 use crate::trace::Trace;
@@ -105,13 +108,13 @@ pub enum ReplayError {
 }
 
 /// One seeded execution (`tokenrace run`): verdicts are `violated` or `unknown`.
-pub fn run(_scenario: &Scenario, _seed: u64) -> Result<(Report, Trace), RunError> {
-    todo!("check::run")
+pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> {
+    verdict::run(scenario, seed)
 }
 
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).
-pub fn explore(_scenario: &Scenario, _options: &ExploreOptions) -> Result<Report, RunError> {
-    todo!("check::explore")
+pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+    verdict::explore(scenario, options)
 }
 
 /// Compares a report with the scenario's `expect` (SPEC §6: only the same
@@ -149,6 +152,9 @@ pub fn expectations(
 
 /// Re-executes a saved trace; returns the re-built trace when it reproduces
 /// the same steps and verdicts.
-pub fn replay(_trace: &Trace) -> Result<Trace, ReplayError> {
-    todo!("check::replay")
+pub fn replay(trace: &Trace) -> Result<Trace, ReplayError> {
+    replay::replay(trace)
 }
+
+#[cfg(test)]
+mod tests;

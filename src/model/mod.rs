@@ -15,6 +15,7 @@ pub mod client;
 pub mod config;
 pub mod denylist;
 pub mod ghost;
+pub mod label;
 pub mod msg;
 pub mod refresh;
 pub mod resource;

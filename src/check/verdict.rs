@@ -1,0 +1,216 @@
+//! Runs the requested search and turns its outcome into verdicts (SPEC §3,
+//! §6): exhaustive search decides `holds` when it covered everything; a
+//! counterexample from any search decides `violated`; anything else is
+//! `unknown`, with the bound that stopped it.
+
+use super::judge::{inapplicable, InvariantMonitor};
+use super::tracing;
+use super::{ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict};
+use crate::engine::Pin;
+use crate::explore::{self, BoundHit, Limits, Order, Outcome, ScheduleError};
+use crate::model::Model;
+use crate::scenario::{ExploreMode, Scenario};
+use crate::trace::Trace;
+
+/// Everything a search needs, built once per scenario.
+struct Setup {
+    model: Model,
+    monitor: InvariantMonitor,
+    pins: Vec<Pin>,
+    limits: Limits,
+}
+
+fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
+    let pins = scenario
+        .schedule
+        .iter()
+        .map(|s| Pin {
+            from: s.from.clone(),
+            to: s.to.clone(),
+            nth: s.nth,
+        })
+        .collect();
+    Setup {
+        model: Model::build(scenario),
+        monitor: InvariantMonitor {
+            invariants: scenario.checked(),
+        },
+        pins,
+        limits: Limits {
+            max_states: options.max_states.unwrap_or(scenario.explore.max_states),
+            max_depth: options.max_depth.unwrap_or(scenario.explore.max_depth),
+            max_faults: scenario.explore.max_faults,
+        },
+    }
+}
+
+fn schedule_error(scenario: &Scenario, e: ScheduleError) -> RunError {
+    let selector = scenario
+        .schedule
+        .get(e.step.saturating_sub(1))
+        .map(|s| format!("from {} to {}", s.from, s.to))
+        .unwrap_or_default();
+    RunError::Schedule {
+        step: e.step,
+        selector,
+        why: e.why,
+    }
+}
+
+/// One search's results, kept with the name of the strategy that ran it.
+struct Searched {
+    by: &'static str,
+    outcome: Outcome,
+}
+
+/// Explores a scenario (`tokenrace explore`, `tokenrace check`).
+pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+    let s = setup(scenario, options);
+    let seed = options.seed.unwrap_or(scenario.seed);
+    let runs = options.runs.unwrap_or(scenario.explore.runs);
+    let strategy = match options.strategy.unwrap_or(Strategy::Default) {
+        Strategy::Default if scenario.explore.mode == ExploreMode::Random => Strategy::Random,
+        other => other,
+    };
+    let exhaustive = |order, by| -> Result<Searched, RunError> {
+        let outcome = explore::exhaustive::explore(&s.model, &s.monitor, order, &s.limits, &s.pins)
+            .map_err(|e| schedule_error(scenario, e))?;
+        Ok(Searched { by, outcome })
+    };
+    let random = || -> Result<Searched, RunError> {
+        let outcome =
+            explore::random::explore(&s.model, &s.monitor, seed, runs, &s.limits, &s.pins)
+                .map_err(|e| schedule_error(scenario, e))?;
+        Ok(Searched {
+            by: "random",
+            outcome,
+        })
+    };
+    let searches = match strategy {
+        Strategy::Random => vec![random()?],
+        Strategy::Dfs => vec![exhaustive(Order::Dfs, "dfs")?],
+        Strategy::Bfs => vec![exhaustive(Order::Bfs, "bfs")?],
+        Strategy::Default => {
+            let first = exhaustive(Order::Bfs, "bfs")?;
+            match first.outcome.bound_hit {
+                None => vec![first],
+                Some(_) => vec![first, random()?],
+            }
+        }
+    };
+    Ok(report(scenario, &s, seed, &searches))
+}
+
+fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> Report {
+    let invariants = s
+        .monitor
+        .invariants
+        .iter()
+        .enumerate()
+        .map(|(i, &invariant)| {
+            let mut r = judge_one(s, seed, searches, i);
+            if r.verdict == Verdict::Holds {
+                r.note = inapplicable(scenario, invariant).unwrap_or("").to_string();
+            }
+            r
+        })
+        .collect();
+    Report {
+        scenario: scenario.name.clone(),
+        seed,
+        invariants,
+    }
+}
+
+fn bound_name(hit: BoundHit) -> &'static str {
+    match hit {
+        BoundHit::MaxStates => "max_states",
+        BoundHit::MaxDepth => "max_depth",
+    }
+}
+
+/// The verdict on property `i`: the first search (in run order) that found a
+/// counterexample decides `violated`; a complete exhaustive search decides
+/// `holds`; otherwise `unknown`.
+fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> InvariantReport {
+    let invariant = s.monitor.invariants[i];
+    let base = |search: &Searched, verdict, bound_hit: Option<String>| InvariantReport {
+        invariant,
+        verdict,
+        decided_by: search.by.to_string(),
+        states: search.outcome.states,
+        runs: search.outcome.runs,
+        transitions: search.outcome.transitions,
+        bound_hit,
+        note: String::new(),
+        trace: None,
+    };
+    for search in searches {
+        if let Some(path) = &search.outcome.violations[i] {
+            let mut r = base(search, Verdict::Violated, None);
+            let trace = tracing::build(&s.model, &s.monitor, seed, search.by, path)
+                .expect("explorers return paths that replay");
+            r.trace = Some(trace);
+            return r;
+        }
+    }
+    let last = searches.last().expect("at least one search ran");
+    match (last.by, last.outcome.bound_hit) {
+        ("random", _) => {
+            let mut r = base(last, Verdict::Unknown, Some("runs".into()));
+            r.note = format!(
+                "{} random runs found no violation; random search cannot prove it holds",
+                last.outcome.runs
+            );
+            r
+        }
+        (_, None) => base(last, Verdict::Holds, None),
+        (_, Some(hit)) => base(last, Verdict::Unknown, Some(bound_name(hit).into())),
+    }
+}
+
+/// One seeded execution (`tokenrace run`): `violated` or `unknown` per invariant.
+pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> {
+    let s = setup(scenario, &ExploreOptions::default());
+    let one = explore::random::run_once(&s.model, &s.monitor, seed, &s.limits, &s.pins)
+        .map_err(|e| schedule_error(scenario, e))?;
+    let trace = tracing::build(&s.model, &s.monitor, seed, "run", &one.path)
+        .expect("a run's own path replays");
+    let invariants = s
+        .monitor
+        .invariants
+        .iter()
+        .map(|&invariant| {
+            let hit = trace
+                .verdicts
+                .iter()
+                .find(|v| v.invariant == invariant)
+                .and_then(|v| v.step);
+            InvariantReport {
+                invariant,
+                verdict: if hit.is_some() {
+                    Verdict::Violated
+                } else {
+                    Verdict::Unknown
+                },
+                decided_by: "run".into(),
+                states: one.steps,
+                runs: 1,
+                transitions: one.steps,
+                bound_hit: one.bound_hit.map(|b| bound_name(b).to_string()),
+                note: if hit.is_some() {
+                    String::new()
+                } else {
+                    "one run proves nothing holds".into()
+                },
+                trace: hit.map(|_| trace.clone()),
+            }
+        })
+        .collect();
+    let report = Report {
+        scenario: scenario.name.clone(),
+        seed,
+        invariants,
+    };
+    Ok((report, trace))
+}
