@@ -124,7 +124,8 @@ fn schema_prints_valid_json() {
     let out = tokenrace(&["schema"]);
     assert_eq!(out.code, 0);
     let schema: serde_json::Value = serde_json::from_str(&out.stdout).expect("schema is JSON");
-    assert_eq!(schema["title"], "Scenario");
+    assert_eq!(schema["title"], "tokenrace scenario");
+    assert!(schema["properties"]["clients"].is_object());
 }
 
 #[test]

@@ -139,7 +139,7 @@ const LEEWAY_GAP: &str = r#"{"name": "gap", "horizon": "20m",
   "script": [{"at": "0s", "do": "login", "client": "tab1"},
              {"at": "1m", "do": "steal", "client": "tab1", "token": "access"},
              {"at": "2m", "do": "logout", "client": "tab1"},
-             {"at": "15m30s", "do": "attack", "token": "access"}],
+             {"at": "930s", "do": "attack", "token": "access"}],
   "check": ["revoked_access_rejected", "no_token_theft"]}"#;
 
 #[test]
