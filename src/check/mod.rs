@@ -4,7 +4,7 @@
 //! (with a replayable trace) or `unknown`.
 //!
 //! Entry points used by the CLI and by library users: [`run`], [`explore`],
-//! [`expectations`], [`replay`].
+//! [`expectations`], [`replay()`].
 
 pub mod explain;
 pub mod judge;
