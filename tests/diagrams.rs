@@ -181,3 +181,39 @@ fn text_and_json_reports_match_their_snapshots() {
     let trace = trace("rotation-race");
     snapshot("rotation-race.steps", &report::steps(&trace));
 }
+
+/// The shortest counterexamples of the main corpus scenarios, as Mermaid and
+/// wsd: a change in the model or the search that alters them shows here.
+#[test]
+fn corpus_counterexample_diagrams_match_their_snapshots() {
+    let corpus = [
+        "seeds/000-two-request-rotation-race",
+        "seeds/000-rotation-race-pinned-steps",
+        "seeds/000-four-requests-out-of-order",
+        "seeds/001-xss-local-storage",
+        "failures/per-tab-lock-two-tabs",
+        "failures/grace-new-last-write-wins",
+        "failures/denylist-entry-expires-inside-leeway",
+        "failures/expiry-during-denylist-lookup",
+    ];
+    for name in corpus {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(format!("{name}.json"));
+        let scenario = tokenrace::scenario::load(&file)
+            .expect("corpus loads")
+            .scenario;
+        let report = tokenrace::check::explore(&scenario, &Default::default()).expect("explores");
+        let violated: Vec<_> = report
+            .invariants
+            .iter()
+            .filter_map(|r| r.trace.as_ref().map(|t| (r.invariant, t)))
+            .collect();
+        assert!(!violated.is_empty(), "{name}: expected a counterexample");
+        for (invariant, trace) in violated {
+            let stem = format!("corpus-{}-{invariant}", name.replace('/', "-"));
+            snapshot(&format!("{stem}.mmd"), &mermaid::render(trace));
+            snapshot(&format!("{stem}.wsd"), &wsd::render(trace));
+        }
+    }
+}
