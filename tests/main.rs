@@ -5,3 +5,5 @@ mod cli;
 mod corpus;
 mod determinism;
 mod diagrams;
+mod metamorphic;
+mod properties;

@@ -8,6 +8,7 @@
 
 pub mod explain;
 pub mod judge;
+mod query;
 pub mod replay;
 pub mod tracing;
 pub mod verdict;

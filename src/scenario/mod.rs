@@ -5,6 +5,7 @@
 //! What this module deliberately does not do: give meaning to the fields.
 //! That is `model/`'s job; here a field is only well-formed or not.
 
+pub mod builder;
 pub mod duration;
 pub mod error;
 pub mod load;
@@ -15,6 +16,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use builder::{BuildError, ScenarioBuilder};
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
 pub use load::{load, parse, parse_bytes, Loaded};
