@@ -5,5 +5,6 @@ mod cli;
 mod corpus;
 mod determinism;
 mod diagrams;
+mod docs;
 mod metamorphic;
 mod properties;

@@ -28,7 +28,6 @@ use super::{
     GraceReturns, Invariant, Network, Problem, RefreshExpiry, RefreshStrategy, Resource, Reuse,
     Selector, Storage, StorePolicy, TokenKind,
 };
-use std::collections::BTreeMap;
 
 pub use super::Scenario;
 
@@ -87,24 +86,13 @@ impl Scenario {
     /// Starts a scenario with every default of SPEC §1, no clients and an
     /// empty script.
     pub fn builder(name: impl Into<String>) -> ScenarioBuilder {
-        ScenarioBuilder {
-            scenario: Scenario {
-                name: name.into(),
-                description: String::new(),
-                seed: 0,
-                horizon: super::defaults::horizon(),
-                auth: Auth::default(),
-                resource: Resource::default(),
-                network: Network::default(),
-                clients: Vec::new(),
-                script: Vec::new(),
-                schedule: Vec::new(),
-                check: None,
-                bounds: Default::default(),
-                explore: Explore::default(),
-                expect: BTreeMap::new(),
-            },
-        }
+        // Start from what the loader makes of a minimal file, so the builder
+        // and JSON share every default by construction.
+        let minimal = serde_json::json!({"name": "", "clients": [], "script": []});
+        let mut scenario: Scenario =
+            serde_json::from_value(minimal).expect("the minimal scenario deserializes");
+        scenario.name = name.into();
+        ScenarioBuilder { scenario }
     }
 
     /// Continues building from this scenario (for variations of one design).
