@@ -9,7 +9,7 @@
 //!
 //! proptest! {
 //!     #![proptest_config(ProptestConfig::with_cases(4))]
-//!     #[test]
+//!     // In a test suite this function carries #[test].
 //!     fn one_single_flight_tab_never_shows_a_false_session_error(
 //!         s in strategies::scenario(Constraints {
 //!             client: strategies::client_settings(&[Refresh::SingleFlight]),

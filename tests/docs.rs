@@ -39,9 +39,20 @@ fn blocks(text: &str) -> Result<Vec<Block>, String> {
     let mut out = Vec::new();
     let mut offset = 0;
     let mut open: Option<(usize, String, String, usize)> = None;
+    // The fence (run of backticks) of a code block being shown, outside any
+    // diagram block: markers inside it are examples, not blocks.
+    let mut fence: Option<String> = None;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim();
-        if let Some(rest) = trimmed.strip_prefix(OPEN) {
+        let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
+        if open.is_none() && ticks.len() >= 3 {
+            match &fence {
+                None => fence = Some(ticks),
+                Some(f) if *f == ticks && trimmed == ticks => fence = None,
+                Some(_) => {}
+            }
+        } else if fence.is_some() {
+        } else if let Some(rest) = trimmed.strip_prefix(OPEN) {
             if open.is_some() {
                 return Err(format!("line {}: a diagram block inside another", i + 1));
             }
@@ -194,6 +205,12 @@ fn blocks_are_found_with_their_arguments_and_body() {
     assert_eq!((found[0].line, found[0].scenario.as_str()), (2, "a.json"));
     assert_eq!(found[0].invariant, "no_stale_overwrite");
     assert_eq!(&text[found[0].body.clone()], "old\n");
+}
+
+#[test]
+fn markers_inside_code_examples_are_not_blocks() {
+    let text = "````markdown\n<!-- tokenrace:diagram a.json x -->\n```mermaid\n```\n<!-- /tokenrace:diagram -->\n````\n";
+    assert_eq!(blocks(text).unwrap(), []);
 }
 
 #[test]
