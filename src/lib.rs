@@ -42,10 +42,10 @@
 //! ```
 //!
 //! Entry points: build a scenario with [`Scenario::builder`] or read one
-//! with [`load`]; judge it with [`explore`] (exhaustive, then random if a
-//! bound is hit), [`run`] (one seeded execution) and [`expectations`]
+//! with [`load()`]; judge it with [`explore()`] (exhaustive, then random if a
+//! bound is hit), [`run()`] (one seeded execution) and [`expectations()`]
 //! (compare with its `expect` block); show a counterexample with
-//! [`mermaid`]; re-execute a saved trace with [`replay`]. With the
+//! [`mermaid()`]; re-execute a saved trace with [`replay()`]. With the
 //! `proptest` feature, `strategies` generates valid scenarios for your own
 //! property tests (docs/library.md).
 //!

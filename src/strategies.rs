@@ -28,7 +28,7 @@
 //! ```
 //!
 //! Architecture Invariant: every scenario [`scenario`] generates passes
-//! [`crate::scenario::validate`] with no error (warnings may occur), whatever
+//! [`crate::scenario::validate()`] with no error (warnings may occur), whatever
 //! the [`Constraints`]: the assembly step repairs the cross-field rules
 //! (`cross_tab` needs shared storage, `proactive` must be shorter than
 //! `access_ttl`, every `at` lies within the horizon) instead of filtering.
