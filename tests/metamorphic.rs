@@ -85,7 +85,7 @@ fn scaled(scenario: &Scenario, k: i64) -> Scenario {
 }
 
 proptest! {
-    #![proptest_config(config(24, REGRESSIONS))]
+    #![proptest_config(config(128, REGRESSIONS))]
 
     #[test]
     fn renaming_clients_changes_no_verdict(scenario in scenarios()) {
@@ -103,6 +103,20 @@ proptest! {
     #[test]
     fn scaling_every_duration_changes_no_verdict(scenario in scenarios(), k in 2i64..=5) {
         prop_assert_eq!(verdicts(&scenario), verdicts(&scaled(&scenario, k)));
+    }
+
+    /// Every counterexample, exhaustive or random, replays to itself.
+    #[test]
+    fn every_counterexample_replays(scenario in scenarios()) {
+        let random = tokenrace::explore(&scenario, &ExploreOptions {
+            strategy: Some(Search::Random),
+            runs: Some(30),
+            ..Default::default()
+        }).unwrap();
+        for (invariant, trace) in explore(&scenario).violations().chain(random.violations()) {
+            let replayed = tokenrace::replay(trace);
+            prop_assert!(matches!(&replayed, Ok(t) if t == trace), "{invariant}: {replayed:?}");
+        }
     }
 
     /// Random search only reports violations it executed, and exhaustive

@@ -88,7 +88,7 @@ fn naive_client() -> impl Strategy<Value = Client> {
 }
 
 proptest! {
-    #![proptest_config(config(48, REGRESSIONS))]
+    #![proptest_config(config(128, REGRESSIONS))]
 
     /// single_flight (one client) and cross_tab (tabs of one browser) send
     /// one refresh per device, so under any core server policy no session
