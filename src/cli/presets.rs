@@ -59,7 +59,9 @@ fn list_text() -> String {
         rows.push(row);
     }
     let mut text = columns(&rows);
-    text.push_str("\n`tokenrace presets NAME` shows one preset with its sources (docs/presets.md).\n");
+    text.push_str(
+        "\n`tokenrace presets NAME` shows one preset with its sources (docs/presets.md).\n",
+    );
     text
 }
 
@@ -70,7 +72,12 @@ fn one_text(preset: &Preset) -> String {
         "use it as \"auth\": {{\"preset\": \"{}\"}}; fields written next to it override it\n\n",
         preset.name_text
     ));
-    let mut rows = vec![vec!["field".into(), "value".into(), "basis".into(), "why".into()]];
+    let mut rows = vec![vec![
+        "field".into(),
+        "value".into(),
+        "basis".into(),
+        "why".into(),
+    ]];
     for (field, value) in field_values(&preset.auth) {
         let basis = preset.basis_of(&field);
         rows.push(vec![

@@ -80,7 +80,9 @@ mod tests {
 
     /// The committed document split around its generated part.
     fn split(doc: &str) -> (&str, &str, &str) {
-        let begin = doc.find(MARKER_BEGIN).expect("docs/presets.md has the begin marker");
+        let begin = doc
+            .find(MARKER_BEGIN)
+            .expect("docs/presets.md has the begin marker");
         let after_begin = begin + MARKER_BEGIN.len();
         let end = doc[after_begin..]
             .find(MARKER_END)

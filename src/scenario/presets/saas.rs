@@ -61,6 +61,7 @@ pub const AUTH0: Preset = Preset {
     ],
     cannot_express: &[
         "The inactivity (idle) lifetime next to the absolute one: the model has one refresh_ttl with one expiry rule.",
+        "Reuse detection by token counter: Auth0's support articles describe comparing a presented token's position in its family with the latest issued. After a reuse-interval hit mints a sibling, the older sibling may then count as reused; the model keeps an unused sibling valid (see failures/preset-auth0-reuse-interval-stale-overwrite.json).",
         "The cap on active refresh tokens per user and application, beyond which older tokens are cleaned up.",
         "Migration between rotating and non-rotating tokens, which revokes the other kind.",
         "Silent authentication through the Auth0 session cookie, which SDKs may use instead of a refresh token.",

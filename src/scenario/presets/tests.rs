@@ -39,11 +39,19 @@ fn every_name_has_one_entry_spelled_as_serde_spells_it() {
 #[test]
 fn the_field_list_matches_what_auth_serialises() {
     let value = serde_json::to_value(Auth::default()).unwrap();
-    let mut serialised: Vec<&str> = value.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut serialised: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     let mut listed = AUTH_FIELDS.to_vec();
     serialised.sort_unstable();
     listed.sort_unstable();
-    assert_eq!(serialised, listed, "AUTH_FIELDS, AuthFields and the presets need the new field");
+    assert_eq!(
+        serialised, listed,
+        "AUTH_FIELDS, AuthFields and the presets need the new field"
+    );
 }
 
 #[test]
@@ -54,7 +62,11 @@ fn every_preset_explains_every_auth_field_once() {
             .map(|(f, _)| f)
             .collect();
         let explained: Vec<&str> = preset.basis.iter().map(|b| b.field).collect();
-        assert_eq!(explained, fields, "{}: basis out of field order", preset.name);
+        assert_eq!(
+            explained, fields,
+            "{}: basis out of field order",
+            preset.name
+        );
         assert!(preset.basis.iter().all(|b| !b.why.is_empty()));
     }
 }
@@ -138,8 +150,7 @@ fn the_resolved_block_round_trips_so_traces_need_no_table() {
 fn every_preset_loads_and_validates_in_this_version() {
     for preset in PRESETS.iter() {
         let text = scenario_with_auth(&format!(r#"{{"preset": "{}"}}"#, preset.name_text));
-        let loaded = parse(&text, "p.json")
-            .unwrap_or_else(|e| panic!("{}: {e}", preset.name_text));
+        let loaded = parse(&text, "p.json").unwrap_or_else(|e| panic!("{}: {e}", preset.name_text));
         assert_eq!(loaded.scenario.auth, preset.resolved());
     }
 }
@@ -150,7 +161,10 @@ fn an_unknown_preset_is_located_with_a_suggestion() {
     let problem = first_problem(&text);
     assert_eq!(problem.path, "auth.preset");
     assert_eq!((problem.line, problem.column), (Some(1), Some(34)));
-    assert!(problem.expected.contains("\"keycloak_strict\""), "{problem}");
+    assert!(
+        problem.expected.contains("\"keycloak_strict\""),
+        "{problem}"
+    );
     assert_eq!(problem.found.as_deref(), Some("\"auth1\""));
     assert_eq!(problem.note.as_deref(), Some("did you mean \"auth0\"?"));
     let typo = first_problem(&scenario_with_auth(r#"{"preset": "keycloack"}"#));
@@ -188,5 +202,8 @@ fn a_problem_caused_by_a_preset_value_says_where_it_came_from() {
         "clients": [{"name": "tab1"}], "script": []}"#;
     let problem = first_problem(written);
     assert_eq!(problem.path, "auth.refresh_error");
-    assert!(!problem.to_string().contains("comes from preset"), "{problem}");
+    assert!(
+        !problem.to_string().contains("comes from preset"),
+        "{problem}"
+    );
 }

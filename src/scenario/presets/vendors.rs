@@ -69,10 +69,8 @@ pub(super) const ATOMIC: Basis = undocumented(
     "atomic_rotation",
     "No known report of two refreshes both passing the check; an atomic check-and-rotate is assumed.",
 );
-pub(super) const NO_COMMIT_DELAY: Basis = not_applicable(
-    "commit_latency",
-    "Only used when rotation is not atomic.",
-);
+pub(super) const NO_COMMIT_DELAY: Basis =
+    not_applicable("commit_latency", "Only used when rotation is not atomic.");
 pub(super) const GRACE_UNTIL_USED_OFF: Basis = undocumented(
     "grace_until_used",
     "The documentation does not say that using the successor ends the grace; false keeps the documented time limit as the only limit.",
