@@ -207,3 +207,14 @@ fn a_problem_caused_by_a_preset_value_says_where_it_came_from() {
         "{problem}"
     );
 }
+
+#[test]
+fn the_schema_describes_the_preset_field_in_user_terms() {
+    use crate::scenario::load::walk::Seg;
+    use crate::scenario::schema;
+    let node = schema::at(&[Seg::Key("auth".into()), Seg::Key("preset".into())])
+        .expect("auth.preset is in the schema");
+    let text = schema::describe(node);
+    assert!(text.starts_with("one of \"auth0\", \"okta\""), "{text}");
+    assert!(text.ends_with("\"spring_authorization_server\" or null"), "{text}");
+}
