@@ -198,7 +198,7 @@ const COGNITO_SOURCES: &[Source] = &[
         says: "RetryGracePeriodSeconds ranges from 0 to 60; 0 disables the grace, so a successful refresh invalidates the presented token at once. The field is optional.",
     },
     Source {
-        url: "https://repost.aws/knowledge-center/revoke-cognito-jwt-token",
+        url: "https://www.repost.aws/knowledge-center/revoke-cognito-jwt-token",
         says: "AWS's knowledge-center article: refresh tokens last 30 days by default; revoking one stops it minting tokens and invalidates the access tokens it issued, without touching parallel sessions. Its sample sign-in answers ExpiresIn 3600 for the access token.",
     },
 ];
@@ -232,7 +232,7 @@ pub const SUPABASE: Preset = Preset {
             says: "A session lasts until sign-out unless a time-box or inactivity timeout is configured. Access tokens are short-lived JWTs; a refresh token never expires but can be exchanged only once. A short reuse interval tolerates concurrent refreshes; reuse detected outside it ends the session and revokes its refresh tokens.",
         },
         Source {
-            url: "https://supabase.com/docs/reference/javascript/auth-signout",
+            url: "https://supabase.com/docs/reference/python/auth-signout",
             says: "Signing out revokes the refresh token but not the access token JWT, which stays valid until it expires.",
         },
         Source {
