@@ -117,6 +117,7 @@ pub const OKTA: Preset = Preset {
     ],
     cannot_express: &[
         "Custom authorization servers, whose access policy rules set lifetimes per client and add an idle expiry for refresh tokens.",
+        "The model's denylist treats every revocation alike; the guide documents access-token invalidation for reuse detection, and the preset assumes a logout (revoking the refresh token) does the same.",
         "Persistent (non-rotating) refresh tokens of other app types; write `\"rotation\": false` to approximate them.",
         "The Okta session cookie and its own lifetime, which can re-issue tokens without a refresh token.",
     ],
