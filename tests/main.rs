@@ -7,4 +7,5 @@ mod determinism;
 mod diagrams;
 mod docs;
 mod metamorphic;
+mod presets;
 mod properties;
