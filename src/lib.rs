@@ -69,7 +69,7 @@ pub use check::{
 };
 pub use scenario::builder;
 pub use scenario::{
-    load, parse, Auth, BuildError, Client, Duration, Expectation, Invariant, Loaded,
+    load, parse, Auth, BuildError, Client, Duration, Expectation, Invariant, Loaded, PresetName,
     RefreshStrategy as Refresh, Scenario, ScenarioBuilder, ScenarioError, Storage, StorePolicy,
     TokenKind,
 };

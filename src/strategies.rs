@@ -130,6 +130,17 @@ pub fn auth_policy() -> impl Strategy<Value = Auth> {
         )
 }
 
+/// The vendor presets of docs/presets.md, as resolved auth policies (use as
+/// `Constraints { auth: presets().boxed(), .. }` to check a client design
+/// against real servers' defaults).
+pub fn presets() -> impl Strategy<Value = Auth> {
+    let all: Vec<Auth> = crate::scenario::presets::PRESETS
+        .iter()
+        .map(|p| p.resolved())
+        .collect();
+    select(all)
+}
+
 /// One latency window `[min, max]` for every link, min in 0..=20ms, max up
 /// to 150ms.
 pub fn network() -> impl Strategy<Value = Network> {

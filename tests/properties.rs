@@ -33,10 +33,17 @@ pub fn explore(scenario: &Scenario) -> Report {
 
 const NO_FALSE_ERROR: Invariant = Invariant::NoErrorWhileRefreshValid;
 
+/// Core policies and the vendor presets of docs/presets.md.
+fn any_server() -> BoxedStrategy<tokenrace::Auth> {
+    prop_oneof![strategies::auth_policy(), strategies::presets()].boxed()
+}
+
 /// One device whose refreshes are coordinated: one single_flight client, or
-/// up to three cross_tab tabs of one browser sharing `local_storage`.
+/// up to three cross_tab tabs of one browser sharing `local_storage`, against
+/// any core policy or vendor preset.
 fn coordinated_device() -> impl Strategy<Value = Scenario> {
     let single_flight = strategies::scenario(Constraints {
+        auth: any_server(),
         client: strategies::client_settings(&[Refresh::SingleFlight]),
         clients: 1..=1,
         requests: 1..=2,
@@ -44,6 +51,7 @@ fn coordinated_device() -> impl Strategy<Value = Scenario> {
         ..Constraints::default()
     });
     let cross_tab = strategies::scenario(Constraints {
+        auth: any_server(),
         client: strategies::client_settings(&[Refresh::CrossTab]),
         clients: 2..=3,
         one_device: true,
@@ -91,8 +99,8 @@ proptest! {
     #![proptest_config(config(128, REGRESSIONS))]
 
     /// single_flight (one client) and cross_tab (tabs of one browser) send
-    /// one refresh per device, so under any core server policy no session
-    /// error happens while the session is valid.
+    /// one refresh per device, so under any core server policy or vendor
+    /// preset no session error happens while the session is valid.
     #[test]
     fn coordinated_refresh_on_one_device_never_errors_while_refresh_valid(
         scenario in coordinated_device()

@@ -24,9 +24,8 @@
 //! ```
 
 use super::{
-    validate, Action, ActionKind, Auth, Client, Duration, Expectation, Explore, ExploreMode,
-    GraceReturns, Invariant, Network, Problem, RefreshExpiry, RefreshStrategy, Resource, Reuse,
-    Selector, Storage, StorePolicy, TokenKind,
+    validate, Action, ActionKind, Auth, Client, Duration, Expectation, Explore, Invariant, Network,
+    Problem, Resource, Selector, TokenKind,
 };
 
 pub use super::Scenario;
@@ -146,6 +145,14 @@ impl ScenarioBuilder {
 
     pub fn horizon(mut self, horizon: Duration) -> Self {
         self.scenario.horizon = horizon;
+        self
+    }
+
+    /// Starts the auth policy from a vendor preset (docs/presets.md), as
+    /// `"auth": {"preset": "auth0"}` does; `.auth(|a| …)` after it overrides
+    /// single fields, as fields written next to a preset do.
+    pub fn preset(mut self, preset: super::PresetName) -> Self {
+        self.scenario.auth = preset.preset().resolved();
         self
     }
 
@@ -273,211 +280,6 @@ impl Action {
     }
 }
 
-/// Chained setters for the core auth fields (SPEC §1 "auth").
-impl Auth {
-    pub fn access_ttl(mut self, ttl: Duration) -> Auth {
-        self.access_ttl = ttl;
-        self
-    }
-    pub fn refresh_ttl(mut self, ttl: Duration) -> Auth {
-        self.refresh_ttl = ttl;
-        self
-    }
-    pub fn refresh_expiry(mut self, expiry: RefreshExpiry) -> Auth {
-        self.refresh_expiry = expiry;
-        self
-    }
-    pub fn rotation(mut self, on: bool) -> Auth {
-        self.rotation = on;
-        self
-    }
-    pub fn grace(mut self, grace: Duration) -> Auth {
-        self.grace = grace;
-        self
-    }
-    pub fn grace_returns(mut self, returns: GraceReturns) -> Auth {
-        self.grace_returns = returns;
-        self
-    }
-    pub fn reuse(mut self, reuse: Reuse) -> Auth {
-        self.reuse = reuse;
-        self
-    }
-    pub fn denylist(mut self, on: bool) -> Auth {
-        self.denylist = on;
-        self
-    }
-    pub fn refresh_error(mut self, status: u16) -> Auth {
-        self.refresh_error = status;
-        self
-    }
-}
-
-/// Chained setters for the resource server.
-impl Resource {
-    pub fn leeway(mut self, leeway: Duration) -> Resource {
-        self.leeway = leeway;
-        self
-    }
-    pub fn check_denylist(mut self, on: bool) -> Resource {
-        self.check_denylist = on;
-        self
-    }
-}
-
-/// Chained setters for the network.
-impl Network {
-    /// The `[min, max]` latency of every link.
-    pub fn latency(mut self, min: Duration, max: Duration) -> Network {
-        self.latency = [min, max];
-        self
-    }
-    /// Overrides one link's latency; `link` is a name such as `client->auth`.
-    pub fn link(mut self, link: &str, min: Duration, max: Duration) -> Network {
-        self.links.entry(link.to_string()).or_default().latency = Some([min, max]);
-        self
-    }
-    pub fn drop(mut self, probability: f64) -> Network {
-        self.drop = probability;
-        self
-    }
-    pub fn duplicate(mut self, probability: f64) -> Network {
-        self.duplicate = probability;
-        self
-    }
-}
-
-/// Chained setters for exploration settings.
-impl Explore {
-    pub fn mode(mut self, mode: ExploreMode) -> Explore {
-        self.mode = mode;
-        self
-    }
-    pub fn runs(mut self, runs: u64) -> Explore {
-        self.runs = runs;
-        self
-    }
-    pub fn max_states(mut self, states: u64) -> Explore {
-        self.max_states = states;
-        self
-    }
-    pub fn max_depth(mut self, depth: u64) -> Explore {
-        self.max_depth = depth;
-        self
-    }
-    pub fn max_faults(mut self, faults: u32) -> Explore {
-        self.max_faults = faults;
-        self
-    }
-}
-
-/// Chained setters for a client (SPEC §1 "clients").
-impl Client {
-    /// A client with every default: naive, `local_storage`, one retry.
-    pub fn new(name: &str) -> Client {
-        Client::named(name)
-    }
-    /// Tabs with the same device and a shared storage kind share one store.
-    pub fn device(mut self, device: &str) -> Client {
-        self.device = Some(device.to_string());
-        self
-    }
-    pub fn storage(mut self, storage: Storage) -> Client {
-        self.storage = storage;
-        self
-    }
-    pub fn refresh(mut self, strategy: RefreshStrategy) -> Client {
-        self.refresh = strategy;
-        self
-    }
-    /// Refresh on a timer this long before the access token expires.
-    pub fn proactive(mut self, lead: Duration) -> Client {
-        self.proactive = Some(lead);
-        self
-    }
-    pub fn retries(mut self, retries: u32) -> Client {
-        self.retries = retries;
-        self
-    }
-    pub fn recheck_store(mut self, on: bool) -> Client {
-        self.recheck_store = on;
-        self
-    }
-    pub fn store_policy(mut self, policy: StorePolicy) -> Client {
-        self.store_policy = policy;
-        self
-    }
-}
-
+mod setters;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn race() -> ScenarioBuilder {
-        Scenario::builder("race")
-            .horizon(mins(20))
-            .client(Client::new("tab1"))
-            .login(secs(0), "tab1")
-            .request(mins(16), "tab1", 2)
-    }
-
-    #[test]
-    fn builds_the_same_scenario_as_the_equivalent_json() {
-        let json = r#"{"name": "race", "horizon": "20m",
-          "clients": [{"name": "tab1"}],
-          "script": [{"at": "0s", "do": "login", "client": "tab1"},
-                     {"at": "16m", "do": "request", "client": "tab1", "count": 2}]}"#;
-        let parsed = crate::scenario::parse(json, "race.json").unwrap().scenario;
-        assert_eq!(race().build().unwrap(), parsed);
-    }
-
-    #[test]
-    fn refuses_an_unknown_client_with_its_field_path() {
-        let err = race().request(mins(17), "tab9", 1).build().unwrap_err();
-        let paths: Vec<&str> = err.errors().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["script[2].client"]);
-        assert!(err.to_string().contains("script[2].client"), "{err}");
-    }
-
-    #[test]
-    fn refuses_cross_tab_with_memory_storage() {
-        let err = Scenario::builder("x")
-            .client(
-                Client::new("tab1")
-                    .storage(Storage::Memory)
-                    .refresh(RefreshStrategy::CrossTab),
-            )
-            .build()
-            .unwrap_err();
-        assert_eq!(err.errors().next().unwrap().path, "clients[0].refresh");
-    }
-
-    #[test]
-    fn returns_warnings_with_a_valid_scenario() {
-        let (_, warnings) = Scenario::builder("x")
-            .client(Client::new("tab1"))
-            .build_with_warnings()
-            .unwrap();
-        assert!(warnings.iter().any(|w| w.path == "script"), "{warnings:?}");
-    }
-
-    #[test]
-    fn setters_reach_every_section() {
-        let s = race()
-            .auth(|a| a.grace(secs(5)).grace_returns(GraceReturns::New))
-            .resource(|r| r.leeway(secs(1)))
-            .network(|n| n.latency(ms(1), ms(2)).link("client->auth", ms(3), ms(4)))
-            .explore(|e| e.max_states(10))
-            .expect(Invariant::NoErrorWhileRefreshValid, Expectation::Violated)
-            .build()
-            .unwrap();
-        assert_eq!(s.auth.grace, secs(5));
-        assert_eq!(s.resource.leeway, secs(1));
-        assert_eq!(
-            s.network.links["client->auth"].latency,
-            Some([ms(3), ms(4)])
-        );
-        assert_eq!(s.explore.max_states, 10);
-        assert_eq!(s.expect.len(), 1);
-    }
-}
+mod tests;
