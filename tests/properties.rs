@@ -95,6 +95,13 @@ fn naive_client() -> impl Strategy<Value = Client> {
         })
 }
 
+/// Any client strategy and setting, with `store_policy: newest_wins`.
+fn newest_wins_client() -> BoxedStrategy<Client> {
+    strategies::client_settings(&[Refresh::Naive, Refresh::SingleFlight, Refresh::CrossTab])
+        .prop_map(|client| client.store_policy(StorePolicy::NewestWins))
+        .boxed()
+}
+
 proptest! {
     #![proptest_config(config(128, REGRESSIONS))]
 
@@ -163,6 +170,32 @@ proptest! {
         let report = explore(&scenario);
         prop_assert_ne!(report.verdict(NO_FALSE_ERROR), Verdict::Violated,
             "{}", tokenrace::mermaid(report.trace(NO_FALSE_ERROR).unwrap()));
+    }
+
+    /// A store that refuses older pairs never holds a stale one, whatever
+    /// the strategy, server, logouts and attacks (refused writes do not
+    /// count as writes).
+    #[test]
+    fn newest_wins_never_stores_a_stale_pair(
+        scenario in strategies::scenario(Constraints {
+            auth: any_server(),
+            client: newest_wins_client(),
+            logout: true,
+            attacker: true,
+            ..Constraints::default()
+        }),
+        one_device in any::<bool>(),
+    ) {
+        let mut scenario = scenario;
+        if one_device {
+            for client in &mut scenario.clients {
+                client.device = Some("browser".into());
+                client.storage = Storage::LocalStorage;
+            }
+        }
+        let report = explore(&scenario);
+        prop_assert_ne!(report.verdict(Invariant::NoStaleOverwrite), Verdict::Violated,
+            "{}", tokenrace::mermaid(report.trace(Invariant::NoStaleOverwrite).unwrap()));
     }
 
     /// The strategies keep their promise: every generated scenario, with
