@@ -41,6 +41,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The same from JSON, judged against the scenario's own `expect` block as
+//! `tokenrace check` does:
+//!
+//! ```
+//! let json = r#"{
+//!   "name": "race",
+//!   "clients": [{"name": "tab1", "refresh": "single_flight"}],
+//!   "script": [{"at": "0s", "do": "login", "client": "tab1"},
+//!              {"at": "16m", "do": "request", "client": "tab1", "count": 2}],
+//!   "expect": {"no_error_while_refresh_valid": "holds"}
+//! }"#;
+//! let loaded = tokenrace::parse(json, "race.json")?;
+//! let report = tokenrace::explore(&loaded.scenario, &Default::default())?;
+//! let results = tokenrace::expectations(&loaded.scenario, &report, false);
+//! assert!(results.iter().all(|r| r.met));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Entry points: build a scenario with [`Scenario::builder`] or read one
 //! with [`load()`]; judge it with [`explore()`] (exhaustive, then random if a
 //! bound is hit), [`run()`] (one seeded execution) and [`expectations()`]

@@ -14,6 +14,24 @@ impl Report {
 
     /// The verdict on `invariant`; `Unknown` when it was not checked (nothing
     /// was established about it).
+    ///
+    /// ```
+    /// use tokenrace::builder::{mins, secs};
+    /// use tokenrace::{Client, Invariant, Scenario, Verdict};
+    ///
+    /// let scenario = Scenario::builder("one-request")
+    ///     .client(Client::new("tab1"))
+    ///     .login(secs(0), "tab1")
+    ///     .request(mins(16), "tab1", 1)
+    ///     .check([Invariant::NoErrorWhileRefreshValid])
+    ///     .build()?;
+    /// let report = tokenrace::explore(&scenario, &Default::default())?;
+    /// assert_eq!(report.verdict(Invariant::NoErrorWhileRefreshValid), Verdict::Holds);
+    /// // Not in `check`: nothing was established.
+    /// assert_eq!(report.verdict(Invariant::NoTokenTheft), Verdict::Unknown);
+    /// assert!(report.no_violation());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verdict(&self, invariant: Invariant) -> Verdict {
         self.get(invariant).map_or(Verdict::Unknown, |r| r.verdict)
     }
