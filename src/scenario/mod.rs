@@ -448,7 +448,7 @@ impl Invariant {
 
     /// The invariants this version judges; the (v1.1) ones arrive with the
     /// model-fidelity issue and are refused by validation until then.
-    pub const SUPPORTED: [Invariant; 9] = [
+    pub const SUPPORTED: [Invariant; 11] = [
         Invariant::NoErrorWhileRefreshValid,
         Invariant::NoStaleOverwrite,
         Invariant::RequestsComplete,
@@ -458,6 +458,8 @@ impl Invariant {
         Invariant::NoTokenTheft,
         Invariant::SingleRefreshPerExpiry,
         Invariant::AttackerWindow,
+        Invariant::LogoutIsFinal,
+        Invariant::NoClobber,
     ];
 
     /// The contract name, as written in scenario files and reports.
