@@ -242,7 +242,10 @@ fn real_world_client_counterexample_diagrams_match_their_snapshots() {
             .iter()
             .filter_map(|r| r.trace.as_ref().map(|t| (r.invariant, t)))
             .peekable();
-        assert!(violated.peek().is_some(), "{name}: expected a counterexample");
+        assert!(
+            violated.peek().is_some(),
+            "{name}: expected a counterexample"
+        );
         for (invariant, trace) in violated {
             snapshot(
                 &format!("real-world-{name}-{invariant}.mmd"),

@@ -340,3 +340,35 @@ fn single_flight_reading_the_rt_at_request_violates_no_error_while_refresh_valid
         Verdict::Violated
     );
 }
+
+#[test]
+fn random_runs_and_single_runs_also_find_the_lost_answer_resend() {
+    let s = scenario(&LOST_ANSWER.replace("RESENDS", "1"));
+    let options = ExploreOptions {
+        strategy: Some(super::Strategy::Random),
+        runs: Some(500),
+        ..Default::default()
+    };
+    let report = explore(&s, &options).expect("explores");
+    let random = report
+        .invariants
+        .iter()
+        .find(|r| r.invariant == Invariant::NoErrorWhileRefreshValid)
+        .expect("checked");
+    assert_eq!(random.verdict, Verdict::Violated);
+    let trace = random
+        .trace
+        .as_ref()
+        .expect("a violation carries its trace");
+    assert_eq!(&super::replay(trace).expect("replays"), trace);
+    let violating_run = (0..500).find_map(|seed| {
+        let (report, trace) = super::run(&s, seed).expect("runs");
+        report
+            .invariants
+            .iter()
+            .any(|r| r.verdict == Verdict::Violated)
+            .then_some(trace)
+    });
+    let trace = violating_run.expect("one of 500 seeds drops the answer");
+    assert_eq!(&super::replay(&trace).expect("replays"), &trace);
+}

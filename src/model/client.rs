@@ -135,7 +135,9 @@ pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, o
     if w.request(id).phase != (Phase::Calling { at }) {
         return; // a duplicate, or a late answer after a timeout
     }
-    out.cancel(Timer::CallTimeout(id));
+    if m.clients[id.client as usize].timeout.is_some() {
+        out.cancel(Timer::CallTimeout(id));
+    }
     if ok {
         w.request_mut(id).phase = Phase::Done(End::Payload);
         out.fact(Fact::Completed { request: id });

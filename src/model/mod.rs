@@ -157,4 +157,6 @@ impl Protocol for Model {
 }
 
 #[cfg(test)]
+mod failure_tests;
+#[cfg(test)]
 mod tests;

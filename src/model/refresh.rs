@@ -140,10 +140,14 @@ pub fn awaited_rt(w: &World, by: Refresher) -> Option<Rt> {
 
 /// `by` no longer waits: its timeout is cancelled, its flight released.
 pub fn stop_waiting(m: &Model, w: &mut World, by: Refresher, out: &mut Out) {
-    out.cancel(Timer::RefreshTimeout(by));
     let client = client_of(by);
+    if m.clients[client as usize].timeout.is_some() {
+        out.cancel(Timer::RefreshTimeout(by));
+    }
     if let Refresher::Proactive(c, _) = by.origin() {
-        w.clients[c as usize].proactive_awaited.retain(|(r, _)| *r != by);
+        w.clients[c as usize]
+            .proactive_awaited
+            .retain(|(r, _)| *r != by);
     }
     if let Some(scope) = m.clients[client as usize].scope {
         if w.flights[scope as usize] == Some(Flight { owner: by }) {

@@ -250,9 +250,11 @@ fn preflight_is_still_v1_1() {
 
 #[test]
 fn the_client_failure_fields_are_accepted() {
-    quiet(json!({"clients": [{"name": "tab1", "reads_rt": "at_request",
+    quiet(
+        json!({"clients": [{"name": "tab1", "reads_rt": "at_request",
         "on_refresh_failure": "clear", "timeout": "5s", "refresh_retries": 2,
-        "after_logout": "store"}]}));
+        "after_logout": "store"}]}),
+    );
     quiet(
         json!({"clients": [{"name": "tab1", "reads_rt": "at_refresh", "on_refresh_failure": "keep",
         "timeout": null, "refresh_retries": 0, "after_logout": "discard", "preflight": false}]}),
