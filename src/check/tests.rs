@@ -6,14 +6,14 @@ use super::{explore, ExploreOptions, Verdict};
 use crate::scenario::{self, Invariant, Scenario};
 
 /// Parses a scenario written as JSON, with a default single tab `tab1`.
-fn scenario(json: &str) -> Scenario {
+pub(super) fn scenario(json: &str) -> Scenario {
     let parsed: Scenario = serde_json::from_str(json).expect("test scenario parses");
     let problems = scenario::validate(&parsed);
     assert!(problems.is_empty(), "invalid test scenario: {problems:?}");
     parsed
 }
 
-fn verdict(json: &str, invariant: Invariant) -> Verdict {
+pub(super) fn verdict(json: &str, invariant: Invariant) -> Verdict {
     let report = explore(&scenario(json), &ExploreOptions::default()).expect("explores");
     let r = report
         .invariants
@@ -28,7 +28,7 @@ fn verdict(json: &str, invariant: Invariant) -> Verdict {
     r.verdict
 }
 
-const RACE: &str = r#"{"name": "race", "horizon": "20m",
+pub(super) const RACE: &str = r#"{"name": "race", "horizon": "20m",
   "clients": [{"name": "tab1", "refresh": "STRATEGY"}],
   "script": [{"at": "0s", "do": "login", "client": "tab1"},
              {"at": "16m", "do": "request", "client": "tab1", "count": 2}]}"#;
@@ -220,155 +220,4 @@ fn a_replay_that_gets_tokens_or_spares_the_family_violates_replay_detected() {
     );
     assert_eq!(broken(&replay(false, Some(false))), None);
     assert_eq!(broken(&replay(false, None)), None);
-}
-
-const FAILED_REFRESH: &str = r#"{"name": "clobber", "horizon": "20m",
-  "auth": {"reuse": "reject"},
-  "clients": [{"name": "tab1", "on_refresh_failure": "POLICY"}],
-  "script": [{"at": "0s", "do": "login", "client": "tab1"},
-             SCRIPT],
-  "check": ["no_clobber"]}"#;
-
-#[test]
-fn a_losing_refresh_that_clears_the_store_violates_no_clobber() {
-    let json = FAILED_REFRESH.replace("POLICY", "clear").replace(
-        "SCRIPT",
-        r#"{"at": "16m", "do": "request", "client": "tab1", "count": 2}"#,
-    );
-    assert_eq!(verdict(&json, Invariant::NoClobber), Verdict::Violated);
-}
-
-#[test]
-fn clearing_only_the_pair_whose_refresh_failed_holds_no_clobber() {
-    let json = FAILED_REFRESH.replace("POLICY", "clear").replace(
-        "SCRIPT",
-        r#"{"at": "1m", "do": "revoke_all"},
-           {"at": "16m", "do": "request", "client": "tab1", "count": 2}"#,
-    );
-    assert_eq!(verdict(&json, Invariant::NoClobber), Verdict::Holds);
-}
-
-const LOGOUT_DURING_REFRESH: &str = r#"{"name": "resurrect", "horizon": "20m",
-  "clients": [{"name": "tab1", "after_logout": "AFTER"}],
-  "script": [{"at": "0s", "do": "login", "client": "tab1"},
-             {"at": "16m", "do": "request", "client": "tab1"},
-             {"at": "960100ms", "do": "logout", "client": "tab1"}],
-  "check": ["logout_is_final", "no_error_while_refresh_valid"]}"#;
-
-#[test]
-fn storing_a_refresh_answer_after_logout_violates_logout_is_final() {
-    let json = LOGOUT_DURING_REFRESH.replace("AFTER", "store");
-    assert_eq!(verdict(&json, Invariant::LogoutIsFinal), Verdict::Violated);
-}
-
-#[test]
-fn discarding_refresh_answers_after_logout_holds_logout_is_final() {
-    let json = LOGOUT_DURING_REFRESH.replace("AFTER", "discard");
-    assert_eq!(verdict(&json, Invariant::LogoutIsFinal), Verdict::Holds);
-    assert_eq!(
-        verdict(&json, Invariant::NoErrorWhileRefreshValid),
-        Verdict::Holds
-    );
-}
-
-const LOST_CALL: &str = r#"{"name": "lost", "horizon": "20m",
-  "network": {"links": {"client->resource": {"drop": 0.5}}},
-  "clients": [{"name": "tab1", "timeout": TIMEOUT}],
-  "script": [{"at": "0s", "do": "login", "client": "tab1"},
-             {"at": "1m", "do": "request", "client": "tab1"}],
-  "check": ["requests_complete", "no_error_while_refresh_valid"]}"#;
-
-#[test]
-fn a_lost_call_with_no_timeout_violates_requests_complete() {
-    let json = LOST_CALL.replace("TIMEOUT", "null");
-    assert_eq!(
-        verdict(&json, Invariant::RequestsComplete),
-        Verdict::Violated
-    );
-}
-
-#[test]
-fn a_timed_out_call_is_a_complete_network_error_not_a_session_error() {
-    let json = LOST_CALL.replace("TIMEOUT", r#""10s""#);
-    assert_eq!(verdict(&json, Invariant::RequestsComplete), Verdict::Holds);
-    assert_eq!(
-        verdict(&json, Invariant::NoErrorWhileRefreshValid),
-        Verdict::Holds
-    );
-}
-
-const LOST_ANSWER: &str = r#"{"name": "fapi", "horizon": "20m",
-  "network": {"links": {"auth->client": {"drop": 0.5}}},
-  "clients": [{"name": "tab1", "timeout": "10s", "refresh_retries": RESENDS}],
-  "script": [{"at": "0s", "do": "login", "client": "tab1"},
-             {"at": "16m", "do": "request", "client": "tab1"}],
-  "check": ["no_error_while_refresh_valid", "requests_complete",
-            "single_refresh_per_expiry"]}"#;
-
-#[test]
-fn resending_a_refresh_whose_answer_was_lost_violates_no_error_while_refresh_valid() {
-    let json = LOST_ANSWER.replace("RESENDS", "1");
-    assert_eq!(
-        verdict(&json, Invariant::NoErrorWhileRefreshValid),
-        Verdict::Violated
-    );
-    assert_eq!(
-        verdict(&json, Invariant::SingleRefreshPerExpiry),
-        Verdict::Holds,
-        "a resend is not a second refresh"
-    );
-}
-
-#[test]
-fn a_lost_refresh_answer_without_resends_is_a_network_error() {
-    let json = LOST_ANSWER.replace("RESENDS", "0");
-    assert_eq!(
-        verdict(&json, Invariant::NoErrorWhileRefreshValid),
-        Verdict::Holds
-    );
-    assert_eq!(verdict(&json, Invariant::RequestsComplete), Verdict::Holds);
-}
-
-#[test]
-fn single_flight_reading_the_rt_at_request_violates_no_error_while_refresh_valid() {
-    let json = RACE.replace(
-        r#""refresh": "STRATEGY""#,
-        r#""refresh": "single_flight", "reads_rt": "at_request""#,
-    );
-    assert_eq!(
-        verdict(&json, Invariant::NoErrorWhileRefreshValid),
-        Verdict::Violated
-    );
-}
-
-#[test]
-fn random_runs_and_single_runs_also_find_the_lost_answer_resend() {
-    let s = scenario(&LOST_ANSWER.replace("RESENDS", "1"));
-    let options = ExploreOptions {
-        strategy: Some(super::Strategy::Random),
-        runs: Some(500),
-        ..Default::default()
-    };
-    let report = explore(&s, &options).expect("explores");
-    let random = report
-        .invariants
-        .iter()
-        .find(|r| r.invariant == Invariant::NoErrorWhileRefreshValid)
-        .expect("checked");
-    assert_eq!(random.verdict, Verdict::Violated);
-    let trace = random
-        .trace
-        .as_ref()
-        .expect("a violation carries its trace");
-    assert_eq!(&super::replay(trace).expect("replays"), trace);
-    let violating_run = (0..500).find_map(|seed| {
-        let (report, trace) = super::run(&s, seed).expect("runs");
-        report
-            .invariants
-            .iter()
-            .any(|r| r.verdict == Verdict::Violated)
-            .then_some(trace)
-    });
-    let trace = violating_run.expect("one of 500 seeds drops the answer");
-    assert_eq!(&super::replay(&trace).expect("replays"), &trace);
 }
