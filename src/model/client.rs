@@ -67,9 +67,10 @@ pub struct Request {
     /// The AT of its latest call (what `recheck_store` compares against).
     pub last_at: Option<At>,
     /// `reads_rt: at_request` only: the RT of the pair the request read when
-    /// it started, replaced by the RT of each refresh answer it gets. Its
-    /// refreshes present this RT and never re-read the store. `None` for
-    /// `at_refresh` clients, so their states stay as small as before.
+    /// it started, replaced by the RT of each refresh answer it gets (and of
+    /// the pair a `recheck_store` retry re-read). Its refreshes present this
+    /// RT and never read the store. `None` for `at_refresh` clients, so
+    /// their states stay as small as before.
     pub held_rt: Option<Rt>,
 }
 
