@@ -208,7 +208,9 @@ pub struct Client {
     pub on_refresh_failure: OnRefreshFailure,
     #[serde(default)]
     pub timeout: Option<Duration>,
+    /// Resends of a timed-out refresh with the same RT (at most 254).
     #[serde(default)]
+    #[schemars(range(max = 254))]
     pub refresh_retries: u32,
     #[serde(default = "defaults::after_logout")]
     pub after_logout: AfterLogout,
