@@ -219,7 +219,9 @@ pub struct Client {
     pub on_refresh_failure: OnRefreshFailure,
     #[serde(default)]
     pub timeout: Option<Duration>,
+    /// Resends of a timed-out refresh with the same RT (at most 254).
     #[serde(default)]
+    #[schemars(range(max = 254))]
     pub refresh_retries: u32,
     #[serde(default = "defaults::after_logout")]
     pub after_logout: AfterLogout,
@@ -459,7 +461,7 @@ impl Invariant {
 
     /// The invariants this version judges; the (v1.1) ones arrive with the
     /// model-fidelity issue and are refused by validation until then.
-    pub const SUPPORTED: [Invariant; 9] = [
+    pub const SUPPORTED: [Invariant; 11] = [
         Invariant::NoErrorWhileRefreshValid,
         Invariant::NoStaleOverwrite,
         Invariant::RequestsComplete,
@@ -469,6 +471,8 @@ impl Invariant {
         Invariant::NoTokenTheft,
         Invariant::SingleRefreshPerExpiry,
         Invariant::AttackerWindow,
+        Invariant::LogoutIsFinal,
+        Invariant::NoClobber,
     ];
 
     /// The contract name, as written in scenario files and reports.
