@@ -40,6 +40,14 @@ impl Model {
             }
             Msg::Logout { rt, .. } => (format!("POST /logout {rt}"), vec![rt.to_string()]),
             Msg::Deny { at } => (format!("deny {at}"), vec![at.to_string()]),
+            Msg::Commit { to, rt, grace } => {
+                let kind = if grace { "grace hit" } else { "rotation" };
+                let who = self.refresher_name(to);
+                (
+                    format!("commit {kind} of {rt} for {who}"),
+                    vec![rt.to_string()],
+                )
+            }
         };
         Label {
             from,

@@ -448,7 +448,7 @@ impl Invariant {
 
     /// The invariants this version judges; the (v1.1) ones arrive with the
     /// model-fidelity issue and are refused by validation until then.
-    pub const SUPPORTED: [Invariant; 9] = [
+    pub const SUPPORTED: [Invariant; 12] = [
         Invariant::NoErrorWhileRefreshValid,
         Invariant::NoStaleOverwrite,
         Invariant::RequestsComplete,
@@ -458,6 +458,9 @@ impl Invariant {
         Invariant::NoTokenTheft,
         Invariant::SingleRefreshPerExpiry,
         Invariant::AttackerWindow,
+        Invariant::NoFamilyFork,
+        Invariant::LogoutIsFinal,
+        Invariant::GraceParentOnly,
     ];
 
     /// The contract name, as written in scenario files and reports.

@@ -137,10 +137,14 @@ fn v1_1_invariants_are_refused_in_check_and_expect() {
         "check[1]",
     );
     fires(
-        json!({"expect": {"logout_is_final": "holds"}}),
-        "expect.logout_is_final",
+        json!({"expect": {"no_clobber": "holds"}}),
+        "expect.no_clobber",
     );
     quiet(json!({"check": ["no_stale_overwrite"], "expect": {"no_stale_overwrite": "violated"}}));
+    quiet(
+        json!({"expect": {"no_family_fork": "holds", "logout_is_final": "holds",
+        "grace_parent_only": "holds"}}),
+    );
 }
 
 #[test]
