@@ -158,3 +158,5 @@ pub fn replay(trace: &Trace) -> Result<Trace, ReplayError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_auth;

@@ -13,7 +13,7 @@ fn scenario(json: &str) -> Scenario {
     parsed
 }
 
-fn verdict(json: &str, invariant: Invariant) -> Verdict {
+pub(super) fn verdict(json: &str, invariant: Invariant) -> Verdict {
     let report = explore(&scenario(json), &ExploreOptions::default()).expect("explores");
     let r = report
         .invariants

@@ -303,3 +303,6 @@ pub fn on_deadline(m: &Model, w: &mut World, timer: Timer, out: &mut Out) {
         _ => unreachable!("not an auth deadline: {timer:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests;
