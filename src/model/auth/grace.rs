@@ -22,7 +22,7 @@ pub fn applies(m: &Model, w: &World, rt: Rt) -> bool {
 }
 
 fn hits_left(m: &Model, hits: u32) -> bool {
-    m.scenario.auth.grace_uses.is_none_or(|limit| hits < limit)
+    m.scenario.auth.grace_uses.map_or(true, |limit| hits < limit)
 }
 
 /// `parent`: only the immediate predecessor of the family's newest RT (the

@@ -225,7 +225,7 @@ fn a_non_atomic_commit_after_a_logout_issues_tokens_of_the_revoked_family() {
 fn a_non_atomic_grace_hit_counts_at_its_commit() {
     let mut s = Server::new(r#"{"grace": "1h", "grace_uses": 1, "atomic_rotation": false}"#);
     s.refresh(1);
-    s.commit();
+    assert_eq!(s.commit(), Ok((At(2), Rt(2))));
     s.refresh(1);
     s.refresh(1);
     assert_eq!(s.commits.len(), 2, "both checks saw a grace hit left");
