@@ -138,3 +138,10 @@ fn a_replay_racing_an_atomic_rotation_holds_replay_detected() {
     let json = RACING_REPLAY.replace("ATOMIC", "true");
     assert_eq!(verdict(&json, Invariant::ReplayDetected), Verdict::Holds);
 }
+
+#[test]
+fn a_zero_commit_latency_still_lets_a_second_check_in_at_the_same_instant() {
+    let json = race(false, "naive").replace(r#", "commit_latency": ["0ms", "50ms"]"#, "");
+    assert!(!json.contains("commit_latency"));
+    assert_eq!(verdict(&json, Invariant::NoFamilyFork), Verdict::Violated);
+}

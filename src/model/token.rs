@@ -82,7 +82,8 @@ pub struct RtRecord {
     /// Generations below the family's first RT (0 for a login's RT):
     /// `grace_parent_only` compares depths.
     pub depth: u16,
-    /// Grace hits served so far (`grace_uses`); the rotating use is not one.
+    /// Grace hits served so far, counted only under a `grace_uses` limit;
+    /// the rotating use is not one.
     pub grace_hits: u32,
 }
 

@@ -22,7 +22,10 @@ pub fn applies(m: &Model, w: &World, rt: Rt) -> bool {
 }
 
 fn hits_left(m: &Model, hits: u32) -> bool {
-    m.scenario.auth.grace_uses.map_or(true, |limit| hits < limit)
+    m.scenario
+        .auth
+        .grace_uses
+        .map_or(true, |limit| hits < limit)
 }
 
 /// `parent`: only the immediate predecessor of the family's newest RT (the
@@ -74,10 +77,13 @@ pub fn serve(m: &Model, w: &mut World, rt: Rt, out: &mut Out) -> (At, Rt) {
         }
         GraceReturns::Presented => (issue_at(m, w, family, Some(rt), out), rt),
     };
-    let record = w.rt_mut(rt);
-    record.grace_hits = record.grace_hits.saturating_add(1);
-    if !hits_left(m, record.grace_hits) {
-        close(w, rt, out);
+    if m.scenario.auth.grace_uses.is_some() {
+        // Counted only under a limit, so unlimited grace keeps equal worlds equal.
+        let record = w.rt_mut(rt);
+        record.grace_hits = record.grace_hits.saturating_add(1);
+        if !hits_left(m, record.grace_hits) {
+            close(w, rt, out);
+        }
     }
     pair
 }
