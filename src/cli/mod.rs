@@ -9,6 +9,7 @@
 mod check;
 mod explore;
 mod output;
+mod presets;
 mod render;
 mod replay;
 mod run;
@@ -79,6 +80,8 @@ enum Command {
     Matrix(MatrixArgs),
     /// Parse and validate scenarios without running them.
     Validate(validate::Args),
+    /// List the server presets (`auth.preset`), or show one with its sources.
+    Presets(presets::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
 }
@@ -112,6 +115,7 @@ fn dispatch(command: Command) -> Code {
         Command::Render(args) => render::execute(&args),
         Command::Matrix(_) => usage("matrix is not available in this version"),
         Command::Validate(args) => validate::execute(&args),
+        Command::Presets(args) => presets::execute(&args),
         Command::Schema => schema::execute(),
     }
 }

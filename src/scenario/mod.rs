@@ -8,6 +8,7 @@
 pub mod duration;
 pub mod error;
 pub mod load;
+pub mod presets;
 pub mod schema;
 pub mod validate;
 
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
 pub use load::{load, parse, parse_bytes, Loaded};
+pub use presets::PresetName;
 pub use validate::validate;
 
 /// One scenario file: a deployment, a script, and what to check.
@@ -57,9 +59,17 @@ pub struct Scenario {
 }
 
 /// The authorization server's policy (SPEC §1 "auth").
+///
+/// Read through [`presets::AuthFields`]: a `preset` fills every field with a
+/// vendor's defaults, then the fields written in the file override them.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, from = "presets::AuthFields")]
 pub struct Auth {
+    /// A vendor's documented defaults for every field below (docs/presets.md);
+    /// fields written next to it override it. Kept after resolution as
+    /// provenance; the resolved values are what the model uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<PresetName>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub refresh_expiry: RefreshExpiry,
@@ -81,6 +91,7 @@ pub struct Auth {
 impl Default for Auth {
     fn default() -> Self {
         Auth {
+            preset: None,
             access_ttl: Duration(15 * 60_000),
             refresh_ttl: Duration(30 * 86_400_000),
             refresh_expiry: RefreshExpiry::Sliding,

@@ -247,10 +247,14 @@ fn proactive(scenario: &Scenario, i: usize, out: &mut Vec<Problem>) {
     non_negative(&path, lead, out);
     let ttl = scenario.auth.access_ttl;
     if lead >= ttl {
+        let origin = match scenario.auth.preset {
+            Some(preset) => format!(", with preset \"{preset}\""),
+            None => String::new(),
+        };
         out.push(
             Problem::error(
                 path,
-                format!("a duration shorter than auth.access_ttl ({ttl}) or null"),
+                format!("a duration shorter than auth.access_ttl ({ttl}{origin}) or null"),
             )
             .found(quoted(&lead.to_string()))
             .note("the timer fires this long before the access token expires"),
