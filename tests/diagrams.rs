@@ -217,3 +217,27 @@ fn corpus_counterexample_diagrams_match_their_snapshots() {
         }
     }
 }
+
+/// The shortest counterexample of every invariant the real-world scenarios
+/// (scenarios/real-world/) expect violated, as Mermaid: each reproduces a
+/// public bug report, and its diagram is what the report is about.
+#[test]
+fn real_world_counterexample_diagrams_match_their_snapshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/real-world");
+    for file in crate::corpus::scenario_files(&dir) {
+        let scenario = tokenrace::scenario::load(&file)
+            .expect("real-world scenario loads")
+            .scenario;
+        let report = tokenrace::check::explore(&scenario, &Default::default()).expect("explores");
+        for r in &report.invariants {
+            let expected = scenario.expect.get(&r.invariant);
+            if expected != Some(&tokenrace::scenario::Expectation::Violated) {
+                continue;
+            }
+            if let Some(trace) = &r.trace {
+                let stem = format!("real-world-{}-{}", scenario.name, r.invariant);
+                snapshot(&format!("{stem}.mmd"), &mermaid::render(trace));
+            }
+        }
+    }
+}

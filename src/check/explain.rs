@@ -18,6 +18,7 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
                 ErrorCause::NoRetryLeft => "401 with no retry left",
                 ErrorCause::RefreshRejected => "refresh rejected",
                 ErrorCause::DiscardedAfterLogout => "refresh answer discarded after logout",
+                ErrorCause::CallTimedOut | ErrorCause::RefreshTimedOut => "timed out",
             };
             let verdict = match session {
                 Ok(()) => "although the session was valid".to_string(),
@@ -28,6 +29,38 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
                 m.request_name(*request)
             )
         }
+        Fact::NetworkError { request, cause } => {
+            let what = match cause {
+                ErrorCause::CallTimedOut => "the API call",
+                _ => "the refresh",
+            };
+            format!(
+                "{} shows a network error: {what} timed out (not a session error)",
+                m.request_name(*request)
+            )
+        }
+        Fact::StoreCleared {
+            presented,
+            wiped,
+            clobber,
+            ..
+        } => {
+            let whose = if *clobber {
+                format!(", newer than the {presented} that failed")
+            } else {
+                String::new()
+            };
+            format!(
+                "refresh with {presented} failed: the client clears its store, wiping {} {}{whose}",
+                wiped.at, wiped.rt
+            )
+        }
+        Fact::StoredAfterLogout { written, .. } => format!(
+            "stores {} {} of session {} after its logout",
+            written.at,
+            written.rt,
+            written.family.0 + 1
+        ),
         Fact::StoreWrite {
             written,
             stale_against: Some(newer),
@@ -98,6 +131,19 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
         }
         Fact::AttackNoop => "attacker has nothing to use".to_string(),
         Fact::LogoutNoop { .. } => "logout with an empty store sends nothing".to_string(),
+        Fact::FamilyFork { rt, successor, .. } => {
+            format!("{rt} was already rotated: {successor} is a second successor (fork)")
+        }
+        Fact::GraceHit { rt, behind, .. } if *behind <= 1 => {
+            format!("{rt} already used: served under grace")
+        }
+        Fact::GraceHit { rt, newest, behind } => format!(
+            "{rt} already used, {behind} generations behind the newest {newest}: served under grace"
+        ),
+        Fact::IssuedAfterLogout { family, at, rt } => format!(
+            "issues {at} {rt} of session {} after its logout was processed",
+            family.0 + 1
+        ),
         _ => return None,
     })
 }

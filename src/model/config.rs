@@ -4,7 +4,9 @@
 
 use super::msg::{Caller, Msg, Refresher, RequestId};
 use crate::engine::{Link, Millis, Window};
-use crate::scenario::{self, RefreshStrategy, Scenario, Step, Storage};
+use crate::scenario::{
+    self, AfterLogout, OnRefreshFailure, ReadsRt, RefreshStrategy, Scenario, Step, Storage,
+};
 
 /// One client's settings with its shared resources resolved.
 #[derive(Clone, Debug)]
@@ -21,6 +23,16 @@ pub struct ClientConfig {
     pub newest_wins: bool,
     /// An XSS attacker can read this storage (not an HttpOnly cookie).
     pub readable: bool,
+    /// Which RT a request's refresh presents (SPEC §1 `reads_rt`).
+    pub reads_rt: ReadsRt,
+    /// What a failed refresh does to the store.
+    pub on_refresh_failure: OnRefreshFailure,
+    /// An API call or refresh with no answer after this long fails.
+    pub timeout: Option<Millis>,
+    /// Resends of a timed-out refresh, with the same RT.
+    pub refresh_retries: u8,
+    /// What a refresh answer arriving after logout does.
+    pub after_logout: AfterLogout,
 }
 
 /// The protocol built from one scenario; implements `engine::Protocol`.
@@ -33,6 +45,10 @@ pub struct Model {
     pub script: Vec<(Millis, Step)>,
     pub horizon: Millis,
     pub links: [Link; 8],
+    /// The virtual link `auth->auth` a non-atomic refresh's commit travels
+    /// on: window `auth.commit_latency`, never dropped or duplicated (it is
+    /// not a network message).
+    pub commit_link: Link,
     pub access_ttl: Millis,
     pub refresh_ttl: Millis,
     pub grace: Millis,
@@ -70,9 +86,11 @@ impl LinkName {
         (LinkName::DenylistAuth, "denylist->auth"),
     ];
 
-    /// The link a message travels on; attacker traffic uses the client links.
-    pub fn of(msg: &Msg) -> LinkName {
-        match msg {
+    /// The network link a message travels on; attacker traffic uses the
+    /// client links. `None` for the auth server's commit to itself, which
+    /// travels on the virtual link `auth->auth` ([`Model::commit_link`]).
+    pub fn of(msg: &Msg) -> Option<LinkName> {
+        Some(match msg {
             Msg::Api { .. } => LinkName::ClientResource,
             Msg::ApiReply { .. } => LinkName::ResourceClient,
             Msg::DenyCheck { .. } => LinkName::ResourceDenylist,
@@ -80,7 +98,8 @@ impl LinkName {
             Msg::Refresh { .. } | Msg::Logout { .. } => LinkName::ClientAuth,
             Msg::RefreshOk { .. } | Msg::RefreshErr { .. } => LinkName::AuthClient,
             Msg::Deny { .. } => LinkName::AuthDenylist,
-        }
+            Msg::Commit { .. } => return None,
+        })
     }
 }
 
@@ -136,6 +155,11 @@ impl Model {
                     recheck_store: c.recheck_store,
                     newest_wins: c.store_policy == scenario::StorePolicy::NewestWins,
                     readable: c.storage != Storage::Cookie,
+                    reads_rt: c.reads_rt,
+                    on_refresh_failure: c.on_refresh_failure,
+                    timeout: c.timeout.map(|d| d.millis()),
+                    refresh_retries: c.refresh_retries.min(u8::MAX as u32 - 1) as u8,
+                    after_logout: c.after_logout,
                 }
             })
             .collect::<Vec<_>>();
@@ -149,6 +173,11 @@ impl Model {
             .any(|(_, st)| matches!(st, Step::Skew { by_ms, .. } if *by_ms < 0));
         Model {
             links: Self::links(&s.network),
+            commit_link: Link {
+                latency: window(s.auth.commit_latency),
+                drop: 0.0,
+                duplicate: 0.0,
+            },
             marks_needed: clients.iter().any(|c| c.proactive.is_some()),
             keep_marks,
             clients,
@@ -197,6 +226,9 @@ impl Model {
                 format!("{}.proactive{n}", self.clients[c as usize].name)
             }
             Refresher::Request(r) => self.request_name(r),
+            resend @ (Refresher::RequestResend(..) | Refresher::ProactiveResend(..)) => {
+                self.refresher_name(resend.origin())
+            }
         }
     }
 
@@ -217,6 +249,7 @@ impl Model {
                 to("auth"),
             ),
             Msg::Deny { .. } => (to("auth"), to("denylist")),
+            Msg::Commit { .. } => (to("auth"), to("auth")),
         }
     }
 }

@@ -5,7 +5,9 @@
 //! one message or timer and never read the clock (every deadline is a timer).
 //!
 //! One file per actor: [`user`] (the script), [`client`] (requests),
-//! [`refresh`] (client refresh strategies), [`store`] (token stores),
+//! [`refresh`] (client refresh strategies), [`proactive`] (proactive
+//! timers), [`failure`] (timeouts, resends, `on_refresh_failure`),
+//! [`store`] (token stores),
 //! [`auth`], [`resource`], [`denylist`], [`attacker`]; [`ghost`] holds the
 //! judgements invariants need (was the session valid?).
 
@@ -14,9 +16,11 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod denylist;
+pub mod failure;
 pub mod ghost;
 pub mod label;
 pub mod msg;
+pub mod proactive;
 pub mod refresh;
 pub mod resource;
 pub mod store;
@@ -110,6 +114,7 @@ impl Protocol for Model {
             Msg::Deny { at } => denylist::on_deny(w, at),
             Msg::Refresh { from, rt } => auth::on_refresh(self, w, from, rt, out),
             Msg::Logout { rt, .. } => auth::on_logout(self, w, rt, out),
+            Msg::Commit { to, rt, grace } => auth::on_commit(self, w, to, rt, grace, out),
             Msg::ApiReply { to, at, ok } => match to {
                 Caller::Request(r) => client::on_api_reply(self, w, r, at, ok, out),
                 Caller::Attacker(_) => {}
@@ -129,6 +134,8 @@ impl Protocol for Model {
             Timer::Script(index) => user::on_script(self, w, index as usize, out),
             Timer::Proactive(client) => refresh::on_proactive(self, w, client, out),
             Timer::AttackerWindow(theft) => attacker::on_window_closed(w, theft),
+            Timer::CallTimeout(request) => client::on_call_timeout(w, request, out),
+            Timer::RefreshTimeout(by) => failure::on_refresh_timeout(self, w, by, out),
             Timer::AtExpiry(_)
             | Timer::AtResourceExpiry(_)
             | Timer::RtExpiry(_)
@@ -138,7 +145,10 @@ impl Protocol for Model {
     }
 
     fn link(&self, msg: &Msg) -> Link {
-        self.links[config::LinkName::of(msg) as usize]
+        match config::LinkName::of(msg) {
+            Some(link) => self.links[link as usize],
+            None => self.commit_link,
+        }
     }
 
     fn endpoints(&self, msg: &Msg) -> (String, String) {
@@ -150,5 +160,7 @@ impl Protocol for Model {
     }
 }
 
+#[cfg(test)]
+mod failure_tests;
 #[cfg(test)]
 mod tests;

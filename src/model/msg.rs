@@ -30,6 +30,43 @@ pub enum Refresher {
     Proactive(ClientIx, u16),
     /// The attacker's n-th replay (1-based).
     Attacker(u16),
+    /// Resend `n` (1-based) of a request's refresh whose earlier send timed
+    /// out (`refresh_retries`): the same actor and RT, but a distinct sender,
+    /// so a late answer to an earlier send is told apart and ignored.
+    RequestResend(RequestId, u8),
+    /// Resend `n` (1-based) of a client's proactive refresh `.1`.
+    ProactiveResend(ClientIx, u16, u8),
+}
+
+impl Refresher {
+    /// The refresher a resend repeats (itself for a first send): the actor
+    /// that shows in traces.
+    pub fn origin(self) -> Refresher {
+        match self {
+            Refresher::RequestResend(id, _) => Refresher::Request(id),
+            Refresher::ProactiveResend(c, n, _) => Refresher::Proactive(c, n),
+            first => first,
+        }
+    }
+
+    /// 0 for a first send, `n` for the n-th resend.
+    pub fn attempt(self) -> u8 {
+        match self {
+            Refresher::RequestResend(_, n) | Refresher::ProactiveResend(_, _, n) => n,
+            _ => 0,
+        }
+    }
+
+    /// The sender of the next resend of this refresh (attacker replays are
+    /// never resent).
+    pub fn resend(self) -> Refresher {
+        let n = self.attempt() + 1;
+        match self.origin() {
+            Refresher::Request(id) => Refresher::RequestResend(id, n),
+            Refresher::Proactive(c, p) => Refresher::ProactiveResend(c, p, n),
+            other => unreachable!("no resend of {other:?}"),
+        }
+    }
 }
 
 /// Every message of the protocol.
@@ -62,6 +99,12 @@ pub enum Msg {
     Logout { client: ClientIx, rt: Rt },
     /// The auth server puts an AT's jti on the denylist.
     Deny { at: At },
+    /// `atomic_rotation: false`: a refresh of `rt` by `to` passed its check
+    /// and its write is pending. The server sends it to itself on the
+    /// virtual link `auth->auth` (window `commit_latency`), so other messages
+    /// may be handled between check and commit. `grace`: the check found a
+    /// grace hit rather than a first use.
+    Commit { to: Refresher, rt: Rt, grace: bool },
 }
 
 /// Every timer. Declaration order is the order of deadlines due at one instant.
@@ -77,6 +120,10 @@ pub enum Timer {
     FamilyExpiry(Family),
     /// The grace window of a rotated RT closes.
     GraceEnd(Rt),
+    /// `timeout` after a request's API call was sent with no answer.
+    CallTimeout(RequestId),
+    /// `timeout` after a client refresh (or resend) was sent with no answer.
+    RefreshTimeout(Refresher),
     /// `bounds.attacker_window` after the n-th theft (0-based).
     AttackerWindow(u8),
     /// Script entry n (0-based, file order).
@@ -98,7 +145,8 @@ pub enum Mark {
     Issued(At),
 }
 
-/// Why a request ended in a user-visible session error.
+/// Why a request ended in a user-visible error: a session error, or (the
+/// two `TimedOut` causes) a network error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCause {
     /// Its store was empty when it needed a token.
@@ -109,6 +157,17 @@ pub enum ErrorCause {
     RefreshRejected,
     /// The refresh answer arrived after logout and was discarded.
     DiscardedAfterLogout,
+    /// The API call got no answer within the client's `timeout`.
+    CallTimedOut,
+    /// The refresh (and every resend) got no answer within `timeout`.
+    RefreshTimedOut,
+}
+
+impl ErrorCause {
+    /// A timeout is a network error, not a session error (SPEC §1).
+    pub fn is_network(self) -> bool {
+        matches!(self, ErrorCause::CallTimedOut | ErrorCause::RefreshTimedOut)
+    }
 }
 
 /// Something that happened in a step; `check/` turns facts into verdicts.
@@ -125,6 +184,27 @@ pub enum Fact {
     },
     Completed {
         request: RequestId,
+    },
+    /// A request ended in a network error (a timeout with no retry left):
+    /// visible to the user, not a session error, and complete.
+    NetworkError {
+        request: RequestId,
+        cause: ErrorCause,
+    },
+    /// `on_refresh_failure: clear` emptied a store after a refresh with
+    /// `presented` failed; `clobber` when the wiped pair was newer than
+    /// `presented` (SPEC §3 `no_clobber`).
+    StoreCleared {
+        store: u8,
+        presented: Rt,
+        wiped: super::token::Pair,
+        clobber: bool,
+    },
+    /// A store took a pair of a family it had sent the logout of (SPEC §3
+    /// `logout_is_final`, the client clause; `after_logout: store`).
+    StoredAfterLogout {
+        store: u8,
+        written: super::token::Pair,
     },
     StoreWrite {
         store: u8,
@@ -168,5 +248,28 @@ pub enum Fact {
     /// A logout with an empty store sends nothing.
     LogoutNoop {
         client: ClientIx,
+    },
+    /// A rotating use of `rt` found it already rotated: a second successor
+    /// not issued under grace (`no_family_fork`).
+    FamilyFork {
+        family: Family,
+        rt: Rt,
+        successor: Rt,
+    },
+    /// The auth server accepted a used `rt` under grace; `behind` is the
+    /// depth of the family's newest RT minus that of `rt`
+    /// (`grace_parent_only` wants at most 1).
+    GraceHit {
+        rt: Rt,
+        newest: Rt,
+        behind: u16,
+    },
+    /// The auth server issued (or returned a cached) pair of a family whose
+    /// logout or `revoke_all` it had already processed (the auth clause of
+    /// `logout_is_final`).
+    IssuedAfterLogout {
+        family: Family,
+        at: At,
+        rt: Rt,
     },
 }

@@ -15,8 +15,8 @@ mod script;
 mod tests;
 
 use super::{
-    Auth, Client, Duration, Expectation, ExploreMode, Network, Problem, RefreshStrategy, Scenario,
-    Storage, StorePolicy,
+    Auth, Client, Duration, Expectation, ExploreMode, GraceScope, Network, Problem,
+    RefreshStrategy, Scenario, Storage, StorePolicy,
 };
 use crate::scenario::load::translate::suggest;
 
@@ -99,7 +99,6 @@ fn auth(auth: &Auth, out: &mut Vec<Problem>) {
                 .note("grace only applies to a rotated (used) refresh token, so it has no effect"),
         );
     }
-    features::grace_returns(auth, out);
     if !(100..=599).contains(&auth.refresh_error) {
         out.push(
             Problem::error(
@@ -109,7 +108,38 @@ fn auth(auth: &Auth, out: &mut Vec<Problem>) {
             .found(auth.refresh_error.to_string()),
         );
     }
-    features::auth(auth, out);
+    window("auth.commit_latency", &auth.commit_latency, out);
+    auth_warnings(auth, out);
+}
+
+/// (v1.1) auth fields set where they can have no effect.
+fn auth_warnings(auth: &Auth, out: &mut Vec<Problem>) {
+    if auth.atomic_rotation && auth.commit_latency != [Duration(0), Duration(0)] {
+        out.push(
+            Problem::warning(
+                "auth.commit_latency",
+                "[\"0ms\", \"0ms\"] when atomic_rotation is true",
+            )
+            .found(format!(
+                "[\"{}\", \"{}\"]",
+                auth.commit_latency[0], auth.commit_latency[1]
+            ))
+            .note("an atomic rotation has no separate commit, so the latency has no effect"),
+        );
+    }
+    let grace_set = auth.grace_scope != GraceScope::Parent
+        || auth.grace_uses.is_some()
+        || auth.grace_until_used;
+    if auth.grace.0 == 0 && grace_set {
+        out.push(
+            Problem::warning(
+                "auth.grace",
+                "a grace above \"0s\" when grace_scope, grace_uses or grace_until_used is set",
+            )
+            .found("\"0s\"")
+            .note("with no grace, the grace settings have no effect"),
+        );
+    }
 }
 
 fn network(network: &Network, out: &mut Vec<Problem>) {
@@ -132,7 +162,12 @@ fn network(network: &Network, out: &mut Vec<Problem>) {
         if let Some(latency) = &link.latency {
             window(&format!("{path}.latency"), latency, out);
         }
-        features::link(&path, link, out);
+        if let Some(drop) = link.drop {
+            probability(&format!("{path}.drop"), drop, out);
+        }
+        if let Some(duplicate) = link.duplicate {
+            probability(&format!("{path}.duplicate"), duplicate, out);
+        }
     }
 }
 
@@ -173,6 +208,7 @@ fn clients(scenario: &Scenario, out: &mut Vec<Problem>) {
             );
         }
         proactive(scenario, i, out);
+        failure_handling(client, i, out);
         client_warnings(client, i, out);
         features::client(client, i, out);
     }
@@ -231,6 +267,42 @@ fn proactive(scenario: &Scenario, i: usize, out: &mut Vec<Problem>) {
         );
     }
 }
+
+/// `timeout` and `refresh_retries` (SPEC §1 clients, v1.1).
+fn failure_handling(client: &Client, i: usize, out: &mut Vec<Problem>) {
+    if let Some(timeout) = client.timeout {
+        let path = format!("clients[{i}].timeout");
+        if timeout.0 <= 0 {
+            out.push(
+                Problem::error(path, "a duration > 0s, or null for no timeout")
+                    .found(quoted(&timeout.to_string()))
+                    .note("a timeout of 0s would fail every call before any answer could arrive"),
+            );
+        }
+    }
+    if client.refresh_retries > MAX_REFRESH_RETRIES {
+        out.push(
+            Problem::error(
+                format!("clients[{i}].refresh_retries"),
+                format!("a whole number ≤ {MAX_REFRESH_RETRIES}"),
+            )
+            .found(client.refresh_retries.to_string()),
+        );
+    }
+    if client.refresh_retries > 0 && client.timeout.is_none() {
+        out.push(
+            Problem::warning(
+                format!("clients[{i}].refresh_retries"),
+                "0 when timeout is null",
+            )
+            .found(client.refresh_retries.to_string())
+            .note("only a timed-out refresh is sent again, and without a timeout none times out"),
+        );
+    }
+}
+
+/// Resends of one refresh are numbered in 8 bits.
+pub const MAX_REFRESH_RETRIES: u32 = 254;
 
 /// Settings that do nothing, or that a page cannot do with HttpOnly cookies.
 fn client_warnings(client: &Client, i: usize, out: &mut Vec<Problem>) {
