@@ -32,12 +32,14 @@
 //! the [`Constraints`]: the assembly step repairs the cross-field rules
 //! (`cross_tab` needs shared storage, `proactive` must be shorter than
 //! `access_ttl`, every `at` lies within the horizon) instead of filtering.
-//! Only core (non-v1.1) settings are generated.
+//! [`auth_policy`] and [`client_settings`] generate core settings;
+//! [`auth_policy_v11`] and [`client_settings_v11`] add the (v1.1) ones.
 
 use crate::scenario::builder::{ms, secs};
 use crate::scenario::{
-    Action, ActionKind, Auth, Client, Duration, Explore, GraceReturns, Network, RefreshExpiry,
-    RefreshStrategy, Reuse, Scenario, Storage, StorePolicy, TokenKind,
+    Action, ActionKind, AfterLogout, Auth, Client, Duration, Explore, GraceReturns, GraceScope,
+    Network, OnRefreshFailure, ReadsRt, RefreshExpiry, RefreshStrategy, Reuse, Scenario, Storage,
+    StorePolicy, TokenKind,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -130,6 +132,34 @@ pub fn auth_policy() -> impl Strategy<Value = Auth> {
         )
 }
 
+/// [`auth_policy`] plus the (v1.1) server settings: grace scope, grace use
+/// limits, grace that ends once the successor is used, and non-atomic
+/// rotation with a commit 0-50ms after the check.
+pub fn auth_policy_v11() -> impl Strategy<Value = Auth> {
+    let scope = select(vec![GraceScope::Parent, GraceScope::AnyAncestor]);
+    let uses = prop_oneof![Just(None), (1u32..=2).prop_map(Some)];
+    (
+        auth_policy(),
+        scope,
+        uses,
+        any::<bool>(),
+        any::<bool>(),
+        0i64..=50,
+    )
+        .prop_map(|(auth, scope, uses, until_used, atomic, commit)| Auth {
+            grace_scope: scope,
+            grace_uses: uses,
+            grace_until_used: until_used,
+            atomic_rotation: atomic,
+            commit_latency: if atomic {
+                [ms(0), ms(0)]
+            } else {
+                [ms(0), ms(commit)]
+            },
+            ..auth
+        })
+}
+
 /// The vendor presets of docs/presets.md, as resolved auth policies (use as
 /// `Constraints { auth: presets().boxed(), .. }` to check a client design
 /// against real servers' defaults).
@@ -178,6 +208,35 @@ pub fn client_settings(refresh: &[RefreshStrategy]) -> BoxedStrategy<Client> {
             client.proactive = proactive;
             client
         })
+        .boxed()
+}
+
+/// [`client_settings`] plus the (v1.1) failure handling: which RT a refresh
+/// reads, clearing the store on failure, timeouts (200ms or 1s) with up to
+/// one resend of a timed-out refresh, and storing answers after logout.
+pub fn client_settings_v11(refresh: &[RefreshStrategy]) -> BoxedStrategy<Client> {
+    let reads = select(vec![ReadsRt::AtRefresh, ReadsRt::AtRequest]);
+    let failure = select(vec![OnRefreshFailure::Keep, OnRefreshFailure::Clear]);
+    let timeout = prop_oneof![Just(None), Just(Some(ms(200))), Just(Some(secs(1)))];
+    let after_logout = select(vec![AfterLogout::Discard, AfterLogout::Store]);
+    (
+        client_settings(refresh),
+        reads,
+        failure,
+        timeout,
+        0u32..=1,
+        after_logout,
+    )
+        .prop_map(
+            |(client, reads, failure, timeout, resends, after_logout)| Client {
+                reads_rt: reads,
+                on_refresh_failure: failure,
+                timeout,
+                refresh_retries: if timeout.is_some() { resends } else { 0 },
+                after_logout,
+                ..client
+            },
+        )
         .boxed()
 }
 

@@ -11,17 +11,27 @@ use proptest::prelude::*;
 use tokenrace::builder::ms;
 use tokenrace::scenario::{Duration, Invariant};
 use tokenrace::strategies::{self, Constraints};
-use tokenrace::{ExploreOptions, Scenario, Strategy as Search, Verdict};
+use tokenrace::{ExploreOptions, Refresh, Scenario, Strategy as Search, Verdict};
 
 const REGRESSIONS: &str = "tests/proptest-regressions/metamorphic.txt";
 
-/// Small scenarios with every kind of script entry.
+/// Small scenarios with every kind of script entry, with core settings or
+/// with the (v1.1) server and client settings too.
 fn scenarios() -> impl Strategy<Value = Scenario> {
-    strategies::scenario(Constraints {
+    let strategy_names = [Refresh::Naive, Refresh::SingleFlight, Refresh::CrossTab];
+    let core = strategies::scenario(Constraints {
         logout: true,
         attacker: true,
         ..Constraints::default()
-    })
+    });
+    let v11 = strategies::scenario(Constraints {
+        auth: strategies::auth_policy_v11().boxed(),
+        client: strategies::client_settings_v11(&strategy_names),
+        logout: true,
+        attacker: true,
+        ..Constraints::default()
+    });
+    prop_oneof![core, v11]
 }
 
 fn verdicts(scenario: &Scenario) -> Vec<(Invariant, Verdict)> {
@@ -68,6 +78,7 @@ fn scaled(scenario: &Scenario, k: i64) -> Scenario {
     scale(&mut out.auth.access_ttl);
     scale(&mut out.auth.refresh_ttl);
     scale(&mut out.auth.grace);
+    out.auth.commit_latency.iter_mut().for_each(scale);
     scale(&mut out.resource.leeway);
     out.network.latency.iter_mut().for_each(scale);
     for link in out.network.links.values_mut() {
@@ -75,6 +86,7 @@ fn scaled(scenario: &Scenario, k: i64) -> Scenario {
     }
     for client in &mut out.clients {
         client.proactive.iter_mut().for_each(scale);
+        client.timeout.iter_mut().for_each(scale);
     }
     for action in &mut out.script {
         scale(&mut action.at);

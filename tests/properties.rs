@@ -199,13 +199,23 @@ proptest! {
     }
 
     /// The strategies keep their promise: every generated scenario, with
-    /// attacks and logouts, validates without error.
+    /// attacks and logouts, core or (v1.1) settings, validates without error.
     #[test]
     fn generated_scenarios_always_validate(
         scenario in strategies::scenario(Constraints {
+            auth: prop_oneof![
+                strategies::auth_policy(),
+                strategies::auth_policy_v11(),
+                strategies::presets(),
+            ].boxed(),
+            client: prop_oneof![
+                strategies::client_settings(&[Refresh::Naive, Refresh::CrossTab]),
+                strategies::client_settings_v11(&[Refresh::SingleFlight, Refresh::CrossTab]),
+            ].boxed(),
             clients: 1..=4,
             requests: 0..=4,
             concurrency: 1..=4,
+            one_device: false,
             logout: true,
             attacker: true,
             ..Constraints::default()
