@@ -8,6 +8,7 @@
 
 pub mod explain;
 pub mod judge;
+pub mod matrix;
 pub mod replay;
 pub mod tracing;
 pub mod verdict;
