@@ -106,10 +106,6 @@ fn features_not_in_this_version_exit_two_with_a_clear_message() {
             ],
             "dot rendering is not available in this version",
         ),
-        (
-            &["matrix", "--requests", "3"],
-            "matrix is not available in this version",
-        ),
     ];
     for (args, message) in cases {
         let out = tokenrace(args);

@@ -12,7 +12,7 @@ use super::output::{self, print, shell_quote};
 use super::{load, Code, Format};
 use crate::check::{self, ExploreOptions, Report, Verdict};
 use crate::render::check::{check_json, check_text, CheckEntry, CheckRow};
-use crate::render::{check_markdown, junit};
+use crate::render::check::{junit, markdown as check_markdown};
 use crate::scenario::{Expectation, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,6 @@
 //! renders of the same trace are byte-identical.
 
 pub mod check;
-pub mod check_markdown;
-pub mod junit;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;

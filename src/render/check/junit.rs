@@ -15,8 +15,8 @@
 //! What it owns: XML escaping (attribute and text, and dropping the
 //! characters XML 1.0 cannot carry). It writes no file itself.
 
-use super::check::{expectation_name, CheckEntry, CheckRow, Totals};
-use super::report::{tool, verdict_name};
+use super::{expectation_name, CheckEntry, CheckRow, Totals};
+use crate::render::report::{tool, verdict_name};
 use std::fmt::Write;
 
 /// The whole document, ending with a newline.

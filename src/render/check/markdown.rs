@@ -8,10 +8,10 @@
 //! expectation; then the expected violations, each diagram folded in a
 //! `<details>` block so a long corpus stays readable. No timings (SPEC §6).
 
-use super::check::{expectation_name, CheckEntry, CheckRow, Totals};
-use super::markdown::{cell, code};
-use super::mermaid;
-use super::report::{tool, verdict_name};
+use super::{expectation_name, CheckEntry, CheckRow, Totals};
+use crate::render::markdown::{cell, code};
+use crate::render::mermaid;
+use crate::render::report::{tool, verdict_name};
 use std::fmt::Write;
 
 /// The page, ending with a newline.
@@ -23,7 +23,7 @@ pub fn render(entries: &[CheckEntry], allow_unknown: bool) -> String {
         out,
         "{} · {files} scenario file{} · {}\n",
         tool(),
-        super::check::plural_s(files),
+        super::plural_s(files),
         totals.line()
     )
     .unwrap();
@@ -160,7 +160,7 @@ fn expected_violations(out: &mut String, entries: &[CheckEntry]) {
 /// Text safe inside HTML (the `<summary>` line): one line, markup
 /// characters as entities.
 fn html(text: &str) -> String {
-    super::one_line(text)
+    crate::render::one_line(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

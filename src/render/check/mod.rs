@@ -1,17 +1,22 @@
 //! What `tokenrace check` established, as data ([`CheckEntry`],
-//! [`CheckRow`]) and as the two summaries printed on stdout: the aligned
-//! text table for people and the JSON document for scripts. The files CI
-//! keeps are rendered from the same data by [`super::junit`] and
-//! [`super::check_markdown`].
+//! [`CheckRow`]) and in every layout CI and people read: the aligned text
+//! table ([`text`]) and the JSON document printed on stdout, the JUnit XML
+//! ([`junit`]) and the Markdown report ([`markdown`]) written to files.
 //!
-//! What it owns: the layout of the summaries and the totals every check
-//! output agrees on ([`Totals`]). What it does not: deciding exit codes or
-//! writing files (the CLI does), or measuring time — a scenario's time is
-//! passed in and shown only in the text table, and only when the CLI asks
-//! (stdout is a terminal); no report ever carries it (docs/cli.md).
+//! What it owns: those layouts and the totals they all agree on
+//! ([`Totals`]). What it does not: deciding exit codes or writing files
+//! (the CLI does), or measuring time — a scenario's time is passed in and
+//! shown only in the text table, and only when the CLI asks (stdout is a
+//! terminal); no report ever carries it (docs/cli.md).
 
-use super::report::{explored_counts, tool, verdict_name};
-use super::{one_line, table};
+pub mod junit;
+pub mod markdown;
+pub mod text;
+
+pub use text::check_text;
+
+use super::one_line;
+use super::report::{explored_counts, tool};
 use crate::check::{InvariantReport, Verdict};
 use crate::scenario::{Expectation, Invariant};
 use crate::trace::Trace;
@@ -198,104 +203,6 @@ impl Totals {
     }
 }
 
-/// The `check` summary: a first line naming the tool, one aligned row per
-/// scenario and invariant (scenario, seed, invariant, expected, got,
-/// result, how it was decided and, on a terminal, the scenario's time),
-/// every failure with its replay command, and the totals line.
-pub fn check_text(entries: &[CheckEntry], allow_unknown: bool, show_time: bool) -> String {
-    let files = entries.len();
-    let mut out = format!(
-        "{} · check · {files} scenario file{}\n",
-        tool(),
-        plural_s(files)
-    );
-    let mut header = [
-        "scenario",
-        "seed",
-        "invariant",
-        "expected",
-        "got",
-        "result",
-        "mode",
-    ]
-    .map(String::from)
-    .to_vec();
-    if show_time {
-        header.push("time".to_string());
-    }
-    let mut rows = vec![header];
-    for entry in entries.iter().filter(|e| e.error.is_none()) {
-        for (i, row) in entry.rows.iter().enumerate() {
-            let mut cells = text_row(entry, row);
-            if show_time {
-                cells.push(match (i, entry.elapsed) {
-                    (0, Some(elapsed)) => seconds(elapsed),
-                    _ => String::new(),
-                });
-            }
-            rows.push(cells);
-        }
-    }
-    if rows.len() > 1 {
-        out.push_str(&table(&rows));
-    }
-    for entry in entries {
-        out.push_str(&failures(entry));
-    }
-    let totals = Totals::of(entries);
-    out.push_str(&totals.line());
-    if allow_unknown {
-        out.push_str("; ");
-        out.push_str(&totals.allow_unknown_line());
-    }
-    if show_time {
-        let total: Duration = entries.iter().filter_map(|e| e.elapsed).sum();
-        out.push_str(&format!(" · {}", seconds(total)));
-    }
-    out.push('\n');
-    out
-}
-
-/// `0.12s`: the one way a time is shown.
-fn seconds(elapsed: Duration) -> String {
-    format!("{:.2}s", elapsed.as_secs_f64())
-}
-
-fn text_row(entry: &CheckEntry, row: &CheckRow) -> Vec<String> {
-    vec![
-        one_line(entry.scenario.as_deref().unwrap_or("")),
-        entry.seed.map(|s| s.to_string()).unwrap_or_default(),
-        row.invariant.to_string(),
-        row.expected.map_or("-", expectation_name).to_string(),
-        verdict_name(row.got).to_string(),
-        row.result().to_string(),
-        row.mode(),
-    ]
-}
-
-fn failures(entry: &CheckEntry) -> String {
-    let mut out = String::new();
-    if entry.error.is_some() {
-        out.push_str(&format!(
-            "ERROR {}: not judged (the error is on stderr)\n",
-            entry.file
-        ));
-    }
-    for row in entry.rows.iter().filter(|r| r.met == Some(false)) {
-        let expected = row.expected.map_or("-", expectation_name);
-        out.push_str(&format!(
-            "FAIL {} {}: expected {expected}, got {}\n",
-            entry.title(),
-            row.invariant,
-            verdict_name(row.got)
-        ));
-        if let Some(replay) = &row.replay {
-            out.push_str(&format!("  {replay}\n"));
-        }
-    }
-    out
-}
-
 pub(crate) fn plural_s(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -378,43 +285,6 @@ pub(crate) mod tests {
             }],
             elapsed: Some(Duration::from_millis(1234)),
         }
-    }
-
-    #[test]
-    fn check_text_aligns_rows_and_ends_failures_with_their_replay_command() {
-        let entries = [
-            entry("long-scenario-name", Some(false)),
-            entry("short", None),
-        ];
-        let text = check_text(&entries, false, false);
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], format!("{} · check · 2 scenario files", tool()));
-        assert_eq!(
-            lines[2],
-            "long-scenario-name  7     no_error_while_refresh_valid  holds     violated  FAIL    bfs, 12 states"
-        );
-        assert_eq!(
-            lines[3],
-            "short               7     no_error_while_refresh_valid  -         violated  -       bfs, 12 states"
-        );
-        assert_eq!(
-            lines[5],
-            "  tokenrace replay out/long-scenario-name.trace.json"
-        );
-        assert_eq!(
-            lines[6],
-            "1 passed, 1 failed, 0 not judged · 1 expectation, 1 unmet"
-        );
-        assert!(!text.contains("1.23s"), "no time unless asked");
-    }
-
-    #[test]
-    fn check_text_shows_time_per_scenario_and_in_total_only_when_asked() {
-        let text = check_text(&[entry("a", Some(true))], false, true);
-        let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[1].ends_with("time"), "{text}");
-        assert!(lines[2].ends_with("1.23s"), "{text}");
-        assert!(lines[3].ends_with("· 1.23s"), "{text}");
     }
 
     #[test]
