@@ -113,14 +113,16 @@ fn preamble(out: &mut String, matrix: &Matrix) {
     writeln!(
         out,
         "Each cell is one scenario ({}): tabs of one browser share `local_storage`; \
-        the user logs in at 0s; at 16m, one minute after the access token AT1 expired, the \
-        concurrent requests start, spread round-robin over the tabs. Rows with a proactive \
-        timer (1m before expiry) run on a clock 2m slow, so the timer fires late, at 16m, \
-        together with the requests — a sleeping laptop or a throttled background tab; an \
-        on-time timer refreshes before anything expires and avoids the race altogether. \
-        The network is the default one (5–80ms per link, no faults); the run ends at 20m. \
-        Every cell is explored exhaustively (breadth first), so a ✅ covers every order \
-        the latency windows allow.\n",
+         the user logs in at 0s; one minute after the access token AT1 expired (16m \
+         with the 15m token of the core columns) the concurrent requests start, spread \
+         round-robin over the tabs. Rows with a proactive timer (1m before expiry) run \
+         on a clock that is slow by the timer's lead plus one minute, so the timer \
+         fires late, together with the requests — a sleeping laptop or a throttled \
+         background tab; an on-time timer refreshes before anything expires and \
+         avoids the race altogether. The network is the default one (5–80ms per link, \
+         no faults); the run ends four minutes after the requests start. Every cell \
+         is explored exhaustively (breadth first), so a ✅ covers every order the \
+         latency windows allow.\n",
         sizes(&matrix.options)
     )
     .unwrap();
@@ -175,7 +177,7 @@ fn row_and_column_tables(out: &mut String, matrix: &Matrix) {
             client.id,
             json_word(&client.refresh),
             if client.proactive {
-                "1m, fires at 16m"
+                "1m, fires late"
             } else {
                 "-"
             },

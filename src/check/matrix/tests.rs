@@ -98,3 +98,22 @@ fn the_thread_count_does_not_change_the_matrix() {
     };
     assert_eq!(names(&a), names(&b));
 }
+
+#[test]
+fn requests_meet_an_expired_token_whatever_the_access_ttl() {
+    let options = MatrixOptions::default();
+    let late = ClientStrategy::new(RefreshStrategy::Naive, true);
+    for ttl_ms in [5 * 60_000, 15 * 60_000, 86_400_000] {
+        let mut server = server_policies().remove(0);
+        server.auth.access_ttl = crate::scenario::Duration(ttl_ms);
+        let s = scenario(&late, &server, &options);
+        let errors: Vec<_> = validate(&s).into_iter().filter(|p| p.is_error()).collect();
+        assert!(errors.is_empty(), "{ttl_ms}: {errors:?}");
+        let request = s.script.iter().find(|a| a.kind == ActionKind::Request);
+        assert_eq!(request.unwrap().at.0, ttl_ms + 60_000);
+        // The slow clock makes the proactive timer fire with the requests.
+        let proactive = s.clients[0].proactive.unwrap().0;
+        let skew = s.script[0].by.unwrap().0;
+        assert_eq!(ttl_ms - proactive - skew, ttl_ms + 60_000);
+    }
+}
