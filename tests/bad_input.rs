@@ -40,6 +40,7 @@ const CASES: &[(&str, &str)] = &[
     ("invalid-utf8-in-string", ""),
     ("latency-min-above-max", "network.latency"),
     ("latency-one-element", "network.latency"),
+    ("link-drop-above-one", "network.links.client->auth.drop"),
     (
         "link-latency-min-above-max",
         "network.links.client->auth.latency",
@@ -63,6 +64,7 @@ const CASES: &[(&str, &str)] = &[
     ("seed-too-large", "seed"),
     ("skew-without-by", "script[4].by"),
     ("steal-without-token", "script[4].token"),
+    ("timeout-zero", "clients[0].timeout"),
     ("top-level-array", ""),
     ("top-level-number", ""),
     ("trailing-characters", ""),
@@ -78,8 +80,7 @@ const CASES: &[(&str, &str)] = &[
     ("unterminated-object", ""),
     ("v11-grace-scope", "auth.grace_scope"),
     ("v11-invariant-in-check", "check[1]"),
-    ("v11-per-link-drop", "network.links.client->auth.drop"),
-    ("v11-reads-rt", "clients[1].reads_rt"),
+    ("v11-preflight", "clients[1].preflight"),
     ("whitespace-only", ""),
 ];
 

@@ -6,3 +6,4 @@ mod cli;
 mod corpus;
 mod determinism;
 mod diagrams;
+mod presets;

@@ -18,6 +18,7 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
                 ErrorCause::NoRetryLeft => "401 with no retry left",
                 ErrorCause::RefreshRejected => "refresh rejected",
                 ErrorCause::DiscardedAfterLogout => "refresh answer discarded after logout",
+                ErrorCause::CallTimedOut | ErrorCause::RefreshTimedOut => "timed out",
             };
             let verdict = match session {
                 Ok(()) => "although the session was valid".to_string(),
@@ -28,6 +29,38 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
                 m.request_name(*request)
             )
         }
+        Fact::NetworkError { request, cause } => {
+            let what = match cause {
+                ErrorCause::CallTimedOut => "the API call",
+                _ => "the refresh",
+            };
+            format!(
+                "{} shows a network error: {what} timed out (not a session error)",
+                m.request_name(*request)
+            )
+        }
+        Fact::StoreCleared {
+            presented,
+            wiped,
+            clobber,
+            ..
+        } => {
+            let whose = if *clobber {
+                format!(", newer than the {presented} that failed")
+            } else {
+                String::new()
+            };
+            format!(
+                "refresh with {presented} failed: the client clears its store, wiping {} {}{whose}",
+                wiped.at, wiped.rt
+            )
+        }
+        Fact::StoredAfterLogout { written, .. } => format!(
+            "stores {} {} of session {} after its logout",
+            written.at,
+            written.rt,
+            written.family.0 + 1
+        ),
         Fact::StoreWrite {
             written,
             stale_against: Some(newer),

@@ -5,7 +5,7 @@
 
 use crate::explore::Monitor;
 use crate::model::{client, Fact, Model, World};
-use crate::scenario::{Invariant, Scenario, Step};
+use crate::scenario::{Invariant, OnRefreshFailure, Scenario, Step};
 
 /// The invariant a fact breaks, if any.
 pub fn broken_by(fact: &Fact) -> Option<Invariant> {
@@ -38,6 +38,8 @@ pub fn broken_by(fact: &Fact) -> Option<Invariant> {
             still_valid: true, ..
         } => Some(Invariant::NoTokenTheft),
         Fact::RefreshSent { repeat: true, .. } => Some(Invariant::SingleRefreshPerExpiry),
+        Fact::StoreCleared { clobber: true, .. } => Some(Invariant::NoClobber),
+        Fact::StoredAfterLogout { .. } => Some(Invariant::LogoutIsFinal),
         _ => None,
     }
 }
@@ -89,6 +91,19 @@ pub fn inapplicable(scenario: &Scenario, invariant: Invariant) -> Option<&'stati
         }
         Invariant::RequestsComplete if !has(|s| matches!(s, Step::Request { .. })) => {
             Some("the script starts no request")
+        }
+        Invariant::LogoutIsFinal
+            if !has(|s| matches!(s, Step::Logout { .. } | Step::RevokeAll)) =>
+        {
+            Some("the script logs out of nothing")
+        }
+        Invariant::NoClobber
+            if scenario
+                .clients
+                .iter()
+                .all(|c| c.on_refresh_failure == OnRefreshFailure::Keep) =>
+        {
+            Some("no client clears its store after a failed refresh")
         }
         _ => None,
     }

@@ -158,4 +158,6 @@ pub fn replay(trace: &Trace) -> Result<Trace, ReplayError> {
 }
 
 #[cfg(test)]
+mod client_tests;
+#[cfg(test)]
 mod tests;

@@ -6,14 +6,14 @@ use super::{explore, ExploreOptions, Verdict};
 use crate::scenario::{self, Invariant, Scenario};
 
 /// Parses a scenario written as JSON, with a default single tab `tab1`.
-fn scenario(json: &str) -> Scenario {
+pub(super) fn scenario(json: &str) -> Scenario {
     let parsed: Scenario = serde_json::from_str(json).expect("test scenario parses");
     let problems = scenario::validate(&parsed);
     assert!(problems.is_empty(), "invalid test scenario: {problems:?}");
     parsed
 }
 
-fn verdict(json: &str, invariant: Invariant) -> Verdict {
+pub(super) fn verdict(json: &str, invariant: Invariant) -> Verdict {
     let report = explore(&scenario(json), &ExploreOptions::default()).expect("explores");
     let r = report
         .invariants
@@ -28,7 +28,7 @@ fn verdict(json: &str, invariant: Invariant) -> Verdict {
     r.verdict
 }
 
-const RACE: &str = r#"{"name": "race", "horizon": "20m",
+pub(super) const RACE: &str = r#"{"name": "race", "horizon": "20m",
   "clients": [{"name": "tab1", "refresh": "STRATEGY"}],
   "script": [{"at": "0s", "do": "login", "client": "tab1"},
              {"at": "16m", "do": "request", "client": "tab1", "count": 2}]}"#;

@@ -11,6 +11,7 @@ mod completions;
 mod explore;
 mod matrix;
 mod output;
+mod presets;
 mod render;
 mod replay;
 mod run;
@@ -82,6 +83,8 @@ enum Command {
     Matrix(matrix::Args),
     /// Parse and validate scenarios without running them.
     Validate(validate::Args),
+    /// List the server presets (`auth.preset`), or show one with its sources.
+    Presets(presets::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -110,6 +113,7 @@ fn dispatch(command: Command) -> Code {
         Command::Render(args) => render::execute(&args),
         Command::Matrix(args) => matrix::execute(&args),
         Command::Validate(args) => validate::execute(&args),
+        Command::Presets(args) => presets::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
     }

@@ -1,11 +1,14 @@
 //! Clients and their requests: start a burst of API calls from the store,
-//! react to 200 / 401, retry with a new AT, end in a payload or a
-//! user-visible session error. What to do on a 401 — refresh, wait, or retry
-//! with a newer stored AT — is the refresh strategy's call (`refresh.rs`).
+//! react to 200 / 401, retry with a new AT, end in a payload, a user-visible
+//! session error, or a network error (a `timeout` with no retry left). What
+//! to do on a 401 — refresh, wait, or retry with a newer stored AT — is the
+//! refresh strategy's call (`refresh.rs`).
 
-use super::msg::{Caller, ClientIx, ErrorCause, Fact, Msg, RequestId};
-use super::token::{At, Family};
+use super::msg::{Caller, ClientIx, ErrorCause, Fact, Msg, RequestId, Timer};
+use super::token::{At, Family, Rt};
 use super::{ghost, refresh, Model, Out, World};
+use crate::engine::{Urgency, When};
+use crate::scenario::ReadsRt;
 
 /// Per-client state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -20,6 +23,9 @@ pub struct ClientState {
     pub proactive_fired: Option<At>,
     /// Proactive refreshes sent so far (names `tab1.proactiveN`).
     pub proactive_sent: u16,
+    /// Proactive refreshes (or their resends) still waiting for an answer,
+    /// with the RT they presented; any other answer is late or a duplicate.
+    pub proactive_awaited: Vec<(super::msg::Refresher, Rt)>,
 }
 
 /// Where a request is in its life.
@@ -29,10 +35,12 @@ pub enum Phase {
     Calling {
         at: At,
     },
-    /// Its own refresh with this RT is in flight; `trigger` got the 401.
+    /// Its own refresh with this RT is in flight; `trigger` got the 401;
+    /// `attempt` counts resends after timeouts (0 = the first send).
     Refreshing {
-        rt: super::token::Rt,
+        rt: Rt,
         trigger: At,
+        attempt: u8,
     },
     /// Waiting for its scope's in-flight refresh.
     Waiting {
@@ -46,6 +54,9 @@ pub enum Phase {
 pub enum End {
     Payload,
     SessionError,
+    /// A call or refresh timed out with no retry left: visible to the user,
+    /// not a session error, and complete (SPEC §1 `timeout`).
+    NetworkError,
 }
 
 /// One API request of a client.
@@ -55,6 +66,12 @@ pub struct Request {
     pub retries_left: u8,
     /// The AT of its latest call (what `recheck_store` compares against).
     pub last_at: Option<At>,
+    /// `reads_rt: at_request` only: the RT of the pair the request read when
+    /// it started, replaced by the RT of each refresh answer it gets (and of
+    /// the pair a `recheck_store` retry re-read). Its refreshes present this
+    /// RT and never read the store. `None` for `at_refresh` clients, so
+    /// their states stay as small as before.
+    pub held_rt: Option<Rt>,
 }
 
 impl Request {
@@ -76,16 +93,20 @@ pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut O
             phase: Phase::Done(End::SessionError),
             retries_left: m.clients[client as usize].retries,
             last_at: held.map(|p| p.at),
+            held_rt: held
+                .filter(|_| m.clients[client as usize].reads_rt == ReadsRt::AtRequest)
+                .map(|p| p.rt),
         });
         match held {
-            Some(pair) => call(w, id, pair.at, out),
+            Some(pair) => call(m, w, id, pair.at, out),
             None => session_error(w, id, None, ErrorCause::EmptyStore, out),
         }
     }
 }
 
-/// Sends the API call with `at` (a first call; retries go through [`retry`]).
-fn call(w: &mut World, id: RequestId, at: At, out: &mut Out) {
+/// Sends the API call with `at` (a first call; retries go through
+/// [`retry`]) and arms its timeout, if the client has one.
+fn call(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
     let req = w.request_mut(id);
     req.phase = Phase::Calling { at };
     req.last_at = Some(at);
@@ -93,20 +114,30 @@ fn call(w: &mut World, id: RequestId, at: At, out: &mut Out) {
         from: Caller::Request(id),
         at,
     });
+    if let Some(timeout) = m.clients[id.client as usize].timeout {
+        out.timer(
+            Timer::CallTimeout(id),
+            When::After(timeout),
+            Urgency::Deadline,
+        );
+    }
 }
 
 /// Re-sends the API call with a newer AT, spending one retry.
-pub fn retry(w: &mut World, id: RequestId, at: At, out: &mut Out) {
+pub fn retry(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
     let req = w.request_mut(id);
     assert!(req.retries_left > 0, "retry without a retry left");
     req.retries_left -= 1;
-    call(w, id, at, out);
+    call(m, w, id, at, out);
 }
 
 /// The resource server answered this request's call.
 pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, out: &mut Out) {
     if w.request(id).phase != (Phase::Calling { at }) {
-        return; // a duplicate or an answer it no longer waits for
+        return; // a duplicate, or a late answer after a timeout
+    }
+    if m.clients[id.client as usize].timeout.is_some() {
+        out.cancel(Timer::CallTimeout(id));
     }
     if ok {
         w.request_mut(id).phase = Phase::Done(End::Payload);
@@ -136,6 +167,21 @@ pub fn session_error(
         cause,
         session,
     });
+}
+
+/// The request's API call got no answer within `timeout`: a network error
+/// (API calls are not resent; `retries` counts 401 retries only).
+pub fn on_call_timeout(w: &mut World, id: RequestId, out: &mut Out) {
+    if matches!(w.request(id).phase, Phase::Calling { .. }) {
+        network_error(w, id, ErrorCause::CallTimedOut, out);
+    }
+}
+
+/// Ends a request in a network error: visible, complete, not a session error.
+pub fn network_error(w: &mut World, id: RequestId, cause: ErrorCause, out: &mut Out) {
+    assert!(cause.is_network(), "not a network error: {cause:?}");
+    w.request_mut(id).phase = Phase::Done(End::NetworkError);
+    out.fact(Fact::NetworkError { request: id, cause });
 }
 
 /// Requests that neither got a payload nor ended in an error.

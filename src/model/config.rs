@@ -4,7 +4,9 @@
 
 use super::msg::{Caller, Msg, Refresher, RequestId};
 use crate::engine::{Link, Millis, Window};
-use crate::scenario::{self, RefreshStrategy, Scenario, Step, Storage};
+use crate::scenario::{
+    self, AfterLogout, OnRefreshFailure, ReadsRt, RefreshStrategy, Scenario, Step, Storage,
+};
 
 /// One client's settings with its shared resources resolved.
 #[derive(Clone, Debug)]
@@ -21,6 +23,16 @@ pub struct ClientConfig {
     pub newest_wins: bool,
     /// An XSS attacker can read this storage (not an HttpOnly cookie).
     pub readable: bool,
+    /// Which RT a request's refresh presents (SPEC §1 `reads_rt`).
+    pub reads_rt: ReadsRt,
+    /// What a failed refresh does to the store.
+    pub on_refresh_failure: OnRefreshFailure,
+    /// An API call or refresh with no answer after this long fails.
+    pub timeout: Option<Millis>,
+    /// Resends of a timed-out refresh, with the same RT.
+    pub refresh_retries: u8,
+    /// What a refresh answer arriving after logout does.
+    pub after_logout: AfterLogout,
 }
 
 /// The protocol built from one scenario; implements `engine::Protocol`.
@@ -136,6 +148,11 @@ impl Model {
                     recheck_store: c.recheck_store,
                     newest_wins: c.store_policy == scenario::StorePolicy::NewestWins,
                     readable: c.storage != Storage::Cookie,
+                    reads_rt: c.reads_rt,
+                    on_refresh_failure: c.on_refresh_failure,
+                    timeout: c.timeout.map(|d| d.millis()),
+                    refresh_retries: c.refresh_retries.min(u8::MAX as u32 - 1) as u8,
+                    after_logout: c.after_logout,
                 }
             })
             .collect::<Vec<_>>();
@@ -197,6 +214,9 @@ impl Model {
                 format!("{}.proactive{n}", self.clients[c as usize].name)
             }
             Refresher::Request(r) => self.request_name(r),
+            resend @ (Refresher::RequestResend(..) | Refresher::ProactiveResend(..)) => {
+                self.refresher_name(resend.origin())
+            }
         }
     }
 

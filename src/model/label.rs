@@ -82,7 +82,26 @@ impl Model {
                 vec![],
             ),
             Timer::Script(i) => self.action_label(i as usize),
+            Timer::CallTimeout(id) => on(
+                &self.request_name(id),
+                format!("GET /api times out ({})", self.timeout_text(id.client)),
+                vec![],
+            ),
+            Timer::RefreshTimeout(by) => on(
+                &self.refresher_name(by),
+                format!(
+                    "POST /refresh times out ({})",
+                    self.timeout_text(crate::model::refresh::client_of(by))
+                ),
+                vec![],
+            ),
         }
+    }
+
+    /// `timeout 10s`, as timeout notes show it.
+    fn timeout_text(&self, client: u8) -> String {
+        let timeout = self.clients[client as usize].timeout.unwrap_or(0);
+        format!("timeout {}", crate::scenario::Duration(timeout as i64))
     }
 
     /// The label of script entry `index`.

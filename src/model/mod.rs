@@ -5,7 +5,9 @@
 //! one message or timer and never read the clock (every deadline is a timer).
 //!
 //! One file per actor: [`user`] (the script), [`client`] (requests),
-//! [`refresh`] (client refresh strategies), [`store`] (token stores),
+//! [`refresh`] (client refresh strategies), [`proactive`] (proactive
+//! timers), [`failure`] (timeouts, resends, `on_refresh_failure`),
+//! [`store`] (token stores),
 //! [`auth`], [`resource`], [`denylist`], [`attacker`]; [`ghost`] holds the
 //! judgements invariants need (was the session valid?).
 
@@ -14,9 +16,11 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod denylist;
+pub mod failure;
 pub mod ghost;
 pub mod label;
 pub mod msg;
+pub mod proactive;
 pub mod refresh;
 pub mod resource;
 pub mod store;
@@ -129,6 +133,8 @@ impl Protocol for Model {
             Timer::Script(index) => user::on_script(self, w, index as usize, out),
             Timer::Proactive(client) => refresh::on_proactive(self, w, client, out),
             Timer::AttackerWindow(theft) => attacker::on_window_closed(w, theft),
+            Timer::CallTimeout(request) => client::on_call_timeout(w, request, out),
+            Timer::RefreshTimeout(by) => failure::on_refresh_timeout(self, w, by, out),
             Timer::AtExpiry(_)
             | Timer::AtResourceExpiry(_)
             | Timer::RtExpiry(_)
@@ -150,5 +156,7 @@ impl Protocol for Model {
     }
 }
 
+#[cfg(test)]
+mod failure_tests;
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,43 @@ pub enum Refresher {
     Proactive(ClientIx, u16),
     /// The attacker's n-th replay (1-based).
     Attacker(u16),
+    /// Resend `n` (1-based) of a request's refresh whose earlier send timed
+    /// out (`refresh_retries`): the same actor and RT, but a distinct sender,
+    /// so a late answer to an earlier send is told apart and ignored.
+    RequestResend(RequestId, u8),
+    /// Resend `n` (1-based) of a client's proactive refresh `.1`.
+    ProactiveResend(ClientIx, u16, u8),
+}
+
+impl Refresher {
+    /// The refresher a resend repeats (itself for a first send): the actor
+    /// that shows in traces.
+    pub fn origin(self) -> Refresher {
+        match self {
+            Refresher::RequestResend(id, _) => Refresher::Request(id),
+            Refresher::ProactiveResend(c, n, _) => Refresher::Proactive(c, n),
+            first => first,
+        }
+    }
+
+    /// 0 for a first send, `n` for the n-th resend.
+    pub fn attempt(self) -> u8 {
+        match self {
+            Refresher::RequestResend(_, n) | Refresher::ProactiveResend(_, _, n) => n,
+            _ => 0,
+        }
+    }
+
+    /// The sender of the next resend of this refresh (attacker replays are
+    /// never resent).
+    pub fn resend(self) -> Refresher {
+        let n = self.attempt() + 1;
+        match self.origin() {
+            Refresher::Request(id) => Refresher::RequestResend(id, n),
+            Refresher::Proactive(c, p) => Refresher::ProactiveResend(c, p, n),
+            other => unreachable!("no resend of {other:?}"),
+        }
+    }
 }
 
 /// Every message of the protocol.
@@ -77,6 +114,10 @@ pub enum Timer {
     FamilyExpiry(Family),
     /// The grace window of a rotated RT closes.
     GraceEnd(Rt),
+    /// `timeout` after a request's API call was sent with no answer.
+    CallTimeout(RequestId),
+    /// `timeout` after a client refresh (or resend) was sent with no answer.
+    RefreshTimeout(Refresher),
     /// `bounds.attacker_window` after the n-th theft (0-based).
     AttackerWindow(u8),
     /// Script entry n (0-based, file order).
@@ -98,7 +139,8 @@ pub enum Mark {
     Issued(At),
 }
 
-/// Why a request ended in a user-visible session error.
+/// Why a request ended in a user-visible error: a session error, or (the
+/// two `TimedOut` causes) a network error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCause {
     /// Its store was empty when it needed a token.
@@ -109,6 +151,17 @@ pub enum ErrorCause {
     RefreshRejected,
     /// The refresh answer arrived after logout and was discarded.
     DiscardedAfterLogout,
+    /// The API call got no answer within the client's `timeout`.
+    CallTimedOut,
+    /// The refresh (and every resend) got no answer within `timeout`.
+    RefreshTimedOut,
+}
+
+impl ErrorCause {
+    /// A timeout is a network error, not a session error (SPEC §1).
+    pub fn is_network(self) -> bool {
+        matches!(self, ErrorCause::CallTimedOut | ErrorCause::RefreshTimedOut)
+    }
 }
 
 /// Something that happened in a step; `check/` turns facts into verdicts.
@@ -125,6 +178,27 @@ pub enum Fact {
     },
     Completed {
         request: RequestId,
+    },
+    /// A request ended in a network error (a timeout with no retry left):
+    /// visible to the user, not a session error, and complete.
+    NetworkError {
+        request: RequestId,
+        cause: ErrorCause,
+    },
+    /// `on_refresh_failure: clear` emptied a store after a refresh with
+    /// `presented` failed; `clobber` when the wiped pair was newer than
+    /// `presented` (SPEC §3 `no_clobber`).
+    StoreCleared {
+        store: u8,
+        presented: Rt,
+        wiped: super::token::Pair,
+        clobber: bool,
+    },
+    /// A store took a pair of a family it had sent the logout of (SPEC §3
+    /// `logout_is_final`, the client clause; `after_logout: store`).
+    StoredAfterLogout {
+        store: u8,
+        written: super::token::Pair,
     },
     StoreWrite {
         store: u8,

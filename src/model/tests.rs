@@ -8,15 +8,15 @@ use super::{Model, Out, World};
 use crate::engine::Protocol;
 use crate::scenario::{self, Scenario};
 
-struct Manual {
-    model: Model,
-    world: World,
-    in_flight: Vec<Msg>,
-    facts: Vec<Fact>,
+pub(super) struct Manual {
+    pub(super) model: Model,
+    pub(super) world: World,
+    pub(super) in_flight: Vec<Msg>,
+    pub(super) facts: Vec<Fact>,
 }
 
 impl Manual {
-    fn new(json: &str) -> Manual {
+    pub(super) fn new(json: &str) -> Manual {
         let scenario: Scenario = serde_json::from_str(json).expect("test scenario parses");
         assert!(scenario::validate(&scenario).is_empty());
         let model = Model::build(&scenario);
@@ -32,19 +32,19 @@ impl Manual {
         manual
     }
 
-    fn absorb(&mut self, out: Out) {
+    pub(super) fn absorb(&mut self, out: Out) {
         self.in_flight.extend(out.sends);
         self.facts.extend(out.facts);
     }
 
-    fn fire(&mut self, timer: Timer) {
+    pub(super) fn fire(&mut self, timer: Timer) {
         let mut out = Out::default();
         self.model.fire(&mut self.world, &timer, &mut out);
         self.absorb(out);
     }
 
     /// Delivers the first in-flight message the predicate picks.
-    fn deliver(&mut self, pick: impl Fn(&Msg) -> bool) -> Msg {
+    pub(super) fn deliver(&mut self, pick: impl Fn(&Msg) -> bool) -> Msg {
         let i = self
             .in_flight
             .iter()
@@ -57,7 +57,7 @@ impl Manual {
         msg
     }
 
-    fn session_errors(&self) -> Vec<(RequestId, Result<(), &'static str>)> {
+    pub(super) fn session_errors(&self) -> Vec<(RequestId, Result<(), &'static str>)> {
         self.facts
             .iter()
             .filter_map(|f| match f {
@@ -70,7 +70,7 @@ impl Manual {
     }
 }
 
-fn req(number: u16) -> RequestId {
+pub(super) fn req(number: u16) -> RequestId {
     RequestId { client: 0, number }
 }
 

@@ -64,6 +64,9 @@ pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
     let mut problems = validate(&scenario);
     for problem in &mut problems {
         place(text, problem);
+        if let Some(preset) = scenario.auth.preset {
+            note_preset_origin(text, problem, preset);
+        }
     }
     if problems.iter().any(Problem::is_error) {
         return Err(invalid(file, problems));
@@ -79,6 +82,20 @@ fn invalid(file: &str, problems: Vec<Problem>) -> ScenarioError {
         file: file.to_string(),
         problems,
     }
+}
+
+/// A problem at an `auth` field the file does not write: its value came
+/// from the preset, which the message must say (the user never typed it).
+fn note_preset_origin(text: &str, problem: &mut Problem, preset: crate::scenario::PresetName) {
+    let written = locate::locate(text, &problem.path).is_some_and(|f| f.path == problem.path);
+    if written || !problem.path.starts_with("auth.") {
+        return;
+    }
+    let origin = format!("the value comes from preset \"{preset}\" (docs/presets.md)");
+    problem.note = Some(match problem.note.take() {
+        Some(note) => format!("{note}; {origin}"),
+        None => origin,
+    });
 }
 
 /// Fills in line and column from the problem's path (or its nearest parent).
@@ -119,6 +136,24 @@ mod tests {
         let p = &problems(text)[0];
         assert_eq!(p.path, "script[0].client");
         assert_eq!((p.line, p.column), (Some(3), Some(51)));
+    }
+
+    #[test]
+    fn a_problem_at_an_auth_field_the_preset_set_says_so() {
+        let text = r#"{"name": "x", "auth": {"preset": "hydra", "grace": "1s"}}"#;
+        let hydra = crate::scenario::PresetName::Hydra;
+        let mut unwritten = Problem::error("auth.grace_uses", "null").note("v1.1");
+        note_preset_origin(text, &mut unwritten, hydra);
+        assert_eq!(
+            unwritten.note.as_deref(),
+            Some("v1.1; the value comes from preset \"hydra\" (docs/presets.md)")
+        );
+        let mut written = Problem::error("auth.grace", "0s");
+        note_preset_origin(text, &mut written, hydra);
+        assert_eq!(written.note, None);
+        let mut elsewhere = Problem::error("clients[0].proactive", "shorter");
+        note_preset_origin(text, &mut elsewhere, hydra);
+        assert_eq!(elsewhere.note, None);
     }
 
     #[test]

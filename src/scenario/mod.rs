@@ -8,6 +8,7 @@
 pub mod duration;
 pub mod error;
 pub mod load;
+pub mod presets;
 pub mod schema;
 pub mod validate;
 
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
 pub use load::{load, parse, parse_bytes, Loaded};
+pub use presets::PresetName;
 pub use validate::validate;
 
 /// One scenario file: a deployment, a script, and what to check.
@@ -57,9 +59,17 @@ pub struct Scenario {
 }
 
 /// The authorization server's policy (SPEC §1 "auth").
+///
+/// Read through [`presets::AuthFields`]: a `preset` fills every field with a
+/// vendor's defaults, then the fields written in the file override them.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields, default, from = "presets::AuthFields")]
 pub struct Auth {
+    /// A vendor's documented defaults for every field below (docs/presets.md);
+    /// fields written next to it override it. Kept after resolution as
+    /// provenance; the resolved values are what the model uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<PresetName>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub refresh_expiry: RefreshExpiry,
@@ -81,6 +91,7 @@ pub struct Auth {
 impl Default for Auth {
     fn default() -> Self {
         Auth {
+            preset: None,
             access_ttl: Duration(15 * 60_000),
             refresh_ttl: Duration(30 * 86_400_000),
             refresh_expiry: RefreshExpiry::Sliding,
@@ -208,7 +219,9 @@ pub struct Client {
     pub on_refresh_failure: OnRefreshFailure,
     #[serde(default)]
     pub timeout: Option<Duration>,
+    /// Resends of a timed-out refresh with the same RT (at most 254).
     #[serde(default)]
+    #[schemars(range(max = 254))]
     pub refresh_retries: u32,
     #[serde(default = "defaults::after_logout")]
     pub after_logout: AfterLogout,
@@ -448,7 +461,7 @@ impl Invariant {
 
     /// The invariants this version judges; the (v1.1) ones arrive with the
     /// model-fidelity issue and are refused by validation until then.
-    pub const SUPPORTED: [Invariant; 9] = [
+    pub const SUPPORTED: [Invariant; 11] = [
         Invariant::NoErrorWhileRefreshValid,
         Invariant::NoStaleOverwrite,
         Invariant::RequestsComplete,
@@ -458,6 +471,8 @@ impl Invariant {
         Invariant::NoTokenTheft,
         Invariant::SingleRefreshPerExpiry,
         Invariant::AttackerWindow,
+        Invariant::LogoutIsFinal,
+        Invariant::NoClobber,
     ];
 
     /// The contract name, as written in scenario files and reports.

@@ -132,7 +132,12 @@ fn network(network: &Network, out: &mut Vec<Problem>) {
         if let Some(latency) = &link.latency {
             window(&format!("{path}.latency"), latency, out);
         }
-        features::link(&path, link, out);
+        if let Some(drop) = link.drop {
+            probability(&format!("{path}.drop"), drop, out);
+        }
+        if let Some(duplicate) = link.duplicate {
+            probability(&format!("{path}.duplicate"), duplicate, out);
+        }
     }
 }
 
@@ -173,6 +178,7 @@ fn clients(scenario: &Scenario, out: &mut Vec<Problem>) {
             );
         }
         proactive(scenario, i, out);
+        failure_handling(client, i, out);
         client_warnings(client, i, out);
         features::client(client, i, out);
     }
@@ -217,16 +223,56 @@ fn proactive(scenario: &Scenario, i: usize, out: &mut Vec<Problem>) {
     non_negative(&path, lead, out);
     let ttl = scenario.auth.access_ttl;
     if lead >= ttl {
+        let origin = match scenario.auth.preset {
+            Some(preset) => format!(", with preset \"{preset}\""),
+            None => String::new(),
+        };
         out.push(
             Problem::error(
                 path,
-                format!("a duration shorter than auth.access_ttl ({ttl}) or null"),
+                format!("a duration shorter than auth.access_ttl ({ttl}{origin}) or null"),
             )
             .found(quoted(&lead.to_string()))
             .note("the timer fires this long before the access token expires"),
         );
     }
 }
+
+/// `timeout` and `refresh_retries` (SPEC §1 clients, v1.1).
+fn failure_handling(client: &Client, i: usize, out: &mut Vec<Problem>) {
+    if let Some(timeout) = client.timeout {
+        let path = format!("clients[{i}].timeout");
+        if timeout.0 <= 0 {
+            out.push(
+                Problem::error(path, "a duration > 0s, or null for no timeout")
+                    .found(quoted(&timeout.to_string()))
+                    .note("a timeout of 0s would fail every call before any answer could arrive"),
+            );
+        }
+    }
+    if client.refresh_retries > MAX_REFRESH_RETRIES {
+        out.push(
+            Problem::error(
+                format!("clients[{i}].refresh_retries"),
+                format!("a whole number ≤ {MAX_REFRESH_RETRIES}"),
+            )
+            .found(client.refresh_retries.to_string()),
+        );
+    }
+    if client.refresh_retries > 0 && client.timeout.is_none() {
+        out.push(
+            Problem::warning(
+                format!("clients[{i}].refresh_retries"),
+                "0 when timeout is null",
+            )
+            .found(client.refresh_retries.to_string())
+            .note("only a timed-out refresh is sent again, and without a timeout none times out"),
+        );
+    }
+}
+
+/// Resends of one refresh are numbered in 8 bits.
+pub const MAX_REFRESH_RETRIES: u32 = 254;
 
 /// Settings that do nothing, or that a page cannot do with HttpOnly cookies.
 fn client_warnings(client: &Client, i: usize, out: &mut Vec<Problem>) {

@@ -2,6 +2,7 @@
 //! (auth-server policies). A new strategy or policy is one entry here.
 
 use super::MatrixOptions;
+use crate::scenario::presets::PRESETS;
 use crate::scenario::{Auth, Duration, GraceReturns, RefreshStrategy, Reuse, StorePolicy};
 use serde::Serialize;
 
@@ -141,10 +142,16 @@ fn core_policies() -> Vec<ServerPolicy> {
     ]
 }
 
-/// The vendor presets as columns: the one place they join the matrix.
-/// Each preset of `scenario::presets` becomes `ServerPolicy { id: <preset
-/// name>, summary: "preset <name>", auth: <its Auth> }`, in the presets'
-/// own order. This branch has no presets module, so there are none yet.
+/// The vendor presets as columns, in the presets' own order: the one
+/// place they join the matrix. Each column is the preset's resolved `auth`
+/// block, exactly what `"auth": {"preset": NAME}` gives a scenario.
 fn preset_policies() -> Vec<ServerPolicy> {
-    Vec::new()
+    PRESETS
+        .iter()
+        .map(|p| ServerPolicy {
+            id: p.name_text.to_string(),
+            summary: format!("preset `{}`: {}, {}", p.name_text, p.vendor, p.setting),
+            auth: p.resolved(),
+        })
+        .collect()
 }

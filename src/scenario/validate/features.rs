@@ -7,8 +7,7 @@
 
 use super::{quoted, Problem};
 use crate::scenario::{
-    AfterLogout, Auth, Client, Duration, Explore, ExploreMode, GraceReturns, GraceScope, Invariant,
-    LinkOverride, OnRefreshFailure, ReadsRt, Timing,
+    Auth, Client, Duration, Explore, ExploreMode, GraceReturns, GraceScope, Invariant, Timing,
 };
 
 fn refuse(path: &str, default: &str, found: String) -> Problem {
@@ -71,65 +70,11 @@ pub fn auth(auth: &Auth, out: &mut Vec<Problem>) {
     }
 }
 
-/// Per-link fault overrides; per-link latency is core.
-pub fn link(path: &str, link: &LinkOverride, out: &mut Vec<Problem>) {
-    if let Some(drop) = link.drop {
-        out.push(refuse(
-            &format!("{path}.drop"),
-            "no per-link drop (set network.drop)",
-            drop.to_string(),
-        ));
-    }
-    if let Some(duplicate) = link.duplicate {
-        out.push(refuse(
-            &format!("{path}.duplicate"),
-            "no per-link duplicate (set network.duplicate)",
-            duplicate.to_string(),
-        ));
-    }
-}
-
-/// The (v1.1) fields of a client, in field order.
+/// The (v1.1) fields of a client this version still refuses.
 pub fn client(client: &Client, i: usize, out: &mut Vec<Problem>) {
-    let at = |field: &str| format!("clients[{i}].{field}");
-    if client.reads_rt != ReadsRt::AtRefresh {
-        out.push(refuse(
-            &at("reads_rt"),
-            "\"at_refresh\" (the default)",
-            "\"at_request\"".into(),
-        ));
-    }
-    if client.on_refresh_failure != OnRefreshFailure::Keep {
-        out.push(refuse(
-            &at("on_refresh_failure"),
-            "\"keep\" (the default)",
-            "\"clear\"".into(),
-        ));
-    }
-    if let Some(timeout) = client.timeout {
-        out.push(refuse(
-            &at("timeout"),
-            "null (the default)",
-            quoted(&timeout.to_string()),
-        ));
-    }
-    if client.refresh_retries != 0 {
-        out.push(refuse(
-            &at("refresh_retries"),
-            "0 (the default)",
-            client.refresh_retries.to_string(),
-        ));
-    }
-    if client.after_logout != AfterLogout::Discard {
-        out.push(refuse(
-            &at("after_logout"),
-            "\"discard\" (the default)",
-            "\"store\"".into(),
-        ));
-    }
     if client.preflight {
         out.push(refuse(
-            &at("preflight"),
+            &format!("clients[{i}].preflight"),
             "false (the default)",
             "true".into(),
         ));

@@ -107,15 +107,16 @@ fn unknown_link_names_are_errors() {
 }
 
 #[test]
-fn per_link_faults_are_v1_1() {
+fn per_link_faults_are_probabilities() {
     fires(
-        json!({"network": {"links": {"client->auth": {"drop": 0.1}}}}),
+        json!({"network": {"links": {"client->auth": {"drop": 1.5}}}}),
         "network.links.client->auth.drop",
     );
     fires(
-        json!({"network": {"links": {"auth->client": {"duplicate": 0.1}}}}),
+        json!({"network": {"links": {"auth->client": {"duplicate": -0.1}}}}),
         "network.links.auth->client.duplicate",
     );
+    quiet(json!({"network": {"links": {"auth->client": {"drop": 0.1, "duplicate": 1.0}}}}));
 }
 
 #[test]
@@ -239,23 +240,49 @@ fn auth_v1_1_fields_at_non_default_values_are_errors() {
 }
 
 #[test]
-fn client_v1_1_fields_at_non_default_values_are_errors() {
-    for (field, value) in [
-        ("reads_rt", json!("at_request")),
-        ("on_refresh_failure", json!("clear")),
-        ("timeout", json!("5s")),
-        ("refresh_retries", json!(1)),
-        ("after_logout", json!("store")),
-        ("preflight", json!(true)),
-    ] {
-        fires(
-            json!({"clients": [{"name": "tab1", field: value}]}),
-            &format!("clients[0].{field}"),
-        );
-    }
+fn preflight_is_still_v1_1() {
+    fires(
+        json!({"clients": [{"name": "tab1", "preflight": true}]}),
+        "clients[0].preflight",
+    );
+    quiet(json!({"clients": [{"name": "tab1", "preflight": false}]}));
+}
+
+#[test]
+fn the_client_failure_fields_are_accepted() {
+    quiet(
+        json!({"clients": [{"name": "tab1", "reads_rt": "at_request",
+        "on_refresh_failure": "clear", "timeout": "5s", "refresh_retries": 2,
+        "after_logout": "store"}]}),
+    );
     quiet(
         json!({"clients": [{"name": "tab1", "reads_rt": "at_refresh", "on_refresh_failure": "keep",
         "timeout": null, "refresh_retries": 0, "after_logout": "discard", "preflight": false}]}),
+    );
+}
+
+#[test]
+fn a_timeout_must_be_positive_and_resends_bounded() {
+    fires(
+        json!({"clients": [{"name": "tab1", "timeout": "0s"}]}),
+        "clients[0].timeout",
+    );
+    fires(
+        json!({"clients": [{"name": "tab1", "timeout": "-5s"}]}),
+        "clients[0].timeout",
+    );
+    fires(
+        json!({"clients": [{"name": "tab1", "timeout": "5s", "refresh_retries": 255}]}),
+        "clients[0].refresh_retries",
+    );
+    quiet(json!({"clients": [{"name": "tab1", "timeout": "1ms", "refresh_retries": 254}]}));
+}
+
+#[test]
+fn resends_without_a_timeout_warn() {
+    warns(
+        json!({"clients": [{"name": "tab1", "refresh_retries": 1}]}),
+        "clients[0].refresh_retries",
     );
 }
 
