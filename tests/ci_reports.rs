@@ -102,12 +102,13 @@ fn junit_passes_unknown_for_holds_with_allow_unknown_and_says_why() {
 }
 
 #[test]
-fn junit_reports_a_file_that_cannot_be_judged_as_an_error() {
+fn junit_reports_files_and_paths_that_cannot_be_judged_as_errors() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
     let out = tokenrace(&[
         "check",
         "tests/data/scenarios/mixed",
+        "tests/data/no-such-folder",
         "--out",
         dir.path().to_str().unwrap(),
         "--junit",
@@ -116,13 +117,13 @@ fn junit_reports_a_file_that_cannot_be_judged_as_an_error() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     let xml = std::fs::read_to_string(junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    assert_eq!(doc.root_element().attribute("errors"), Some("1"));
-    assert_eq!(
-        doc.descendants()
-            .filter(|n| n.has_tag_name("error"))
-            .count(),
-        1
-    );
+    assert_eq!(doc.root_element().attribute("errors"), Some("2"));
+    let errors: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert!(errors[1].text().unwrap().contains("no-such-folder"));
 }
 
 #[test]

@@ -13,7 +13,8 @@ use super::{load, Code, Format};
 use crate::check::{self, ExploreOptions, Report, Verdict};
 use crate::render::check::{check_json, check_text, CheckEntry, CheckRow};
 use crate::render::check::{junit, markdown as check_markdown};
-use crate::scenario::{Expectation, Scenario};
+use crate::scenario::{Expectation, Invariant, Scenario};
+use crate::trace::Trace;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,21 +47,24 @@ pub struct Args {
 /// Judges every file found; the highest code wins.
 pub fn execute(args: &Args) -> Code {
     let mut code = Code::Clean;
-    let mut files = Vec::new();
+    let mut written = Written::default();
+    let mut entries: Vec<CheckEntry> = Vec::new();
     for path in &args.paths {
         match scenario_files(path) {
-            Ok(found) => files.extend(found),
+            Ok(found) => {
+                entries.extend(
+                    found
+                        .iter()
+                        .map(|file| check_file(file, args, &mut written)),
+                );
+            }
             Err(message) => {
+                // Kept as an entry, so CI reports show the path, not just stderr.
                 output::eprint_line(&message);
-                code = Code::BadInput;
+                entries.push(unjudged(path, message));
             }
         }
     }
-    let mut written = Written::default();
-    let entries: Vec<CheckEntry> = files
-        .iter()
-        .map(|file| check_file(file, args, &mut written))
-        .collect();
     code = code.max(written.code);
     for entry in &entries {
         code = code.max(if entry.error.is_some() {
@@ -142,15 +146,21 @@ struct Written {
     code: Code,
 }
 
-fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
-    let mut entry = CheckEntry {
-        file: file.display().to_string(),
+/// A path that was not judged, with the located message already printed.
+fn unjudged(path: &Path, message: String) -> CheckEntry {
+    CheckEntry {
+        file: path.display().to_string(),
         scenario: None,
         seed: None,
-        error: None,
+        error: Some(message),
         rows: Vec::new(),
         elapsed: None,
-    };
+    }
+}
+
+fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
+    let mut entry = unjudged(file, String::new());
+    entry.error = None;
     let Some(loaded) = load(file) else {
         entry.error = Some("invalid scenario".to_string());
         return entry;
@@ -242,8 +252,8 @@ fn rows(
 fn write_trace(
     file: &Path,
     scenario: &Scenario,
-    invariant: crate::scenario::Invariant,
-    trace: &crate::trace::Trace,
+    invariant: Invariant,
+    trace: &Trace,
     args: &Args,
     written: &mut Written,
 ) -> Option<PathBuf> {

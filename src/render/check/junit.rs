@@ -55,7 +55,7 @@ fn suite(out: &mut String, entry: &CheckEntry) {
         .unwrap();
         writeln!(
             out,
-            "      <error message=\"not judged\" type=\"invalid scenario\">{}</error>",
+            "      <error message=\"not judged\" type=\"load error\">{}</error>",
             escape_text(error)
         )
         .unwrap();

@@ -78,7 +78,7 @@ impl CheckRow {
         }
     }
 
-    /// `pass`, `pass (unknown allowed)`, `FAIL`, or `-` with no expectation.
+    /// `ok`, `ok (unknown allowed)`, `FAIL`, or `-` with no expectation.
     pub fn result(&self) -> &'static str {
         match (self.met, self.allowed_unknown) {
             (None, _) => "-",
