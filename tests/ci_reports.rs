@@ -246,6 +246,36 @@ fn matrix_prints_a_table_in_every_format_and_exits_zero() {
 }
 
 #[test]
+fn matrix_out_saves_counterexamples_that_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokenrace(&[
+        "matrix",
+        "--requests",
+        "1",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let replays: Vec<&str> = doc["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["verdicts"].as_array().unwrap())
+        .filter(|v| v["verdict"] == "violated")
+        .map(|v| v["replay"].as_str().expect("every violation has a replay"))
+        .collect();
+    assert!(
+        !replays.is_empty(),
+        "a late proactive timer races a request"
+    );
+    let trace = replays[0].strip_prefix("tokenrace replay ").unwrap();
+    assert_eq!(tokenrace(&["replay", trace]).code, 1, "it reproduces");
+}
+
+#[test]
 fn matrix_refuses_zero_requests() {
     let out = tokenrace(&["matrix", "--requests", "0"]);
     assert_eq!(out.code, 2);

@@ -2,13 +2,18 @@
 //! [--format text|markdown|json]`: every client strategy against every
 //! auth-server policy, one exhaustively explored scenario per cell
 //! (`check::matrix`), printed as a table. Exit 0 when the table was
-//! produced (SPEC §6), whatever it shows; the time it took goes to stderr.
+//! produced (SPEC §6), whatever it shows; 2 when `--out` could not be
+//! written. The time it took goes to stderr.
 
-use super::output::{eprint_line, print};
+use super::output::{self, eprint_line, print};
 use super::Code;
+use crate::check::matrix::Matrix;
 use crate::check::matrix::{self, MatrixOptions};
+use crate::check::Verdict;
 use crate::render::matrix as layout;
+use crate::render::matrix::CellReplay;
 use clap::ValueEnum;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +39,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = MatrixFormat::Text)]
     format: MatrixFormat,
+    /// Save the counterexample of every violation here (trace + Mermaid),
+    /// and print its replay command.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// The layouts of the matrix.
@@ -66,10 +75,38 @@ pub fn execute(args: &Args) -> Code {
         started.elapsed().as_secs_f64(),
         if threads == 1 { "" } else { "s" }
     ));
+    let (replays, code) = match &args.out {
+        Some(dir) => save_counterexamples(&built, dir),
+        None => (Vec::new(), Code::Clean),
+    };
     print(&match args.format {
-        MatrixFormat::Text => layout::text(&built),
+        MatrixFormat::Text => layout::text(&built, &replays),
         MatrixFormat::Markdown => layout::markdown(&built),
-        MatrixFormat::Json => layout::json(&built),
+        MatrixFormat::Json => layout::json(&built, &replays),
     });
-    Code::Clean
+    code
+}
+
+/// Writes every violation's trace under `dir` (atomically, as `check`
+/// does); a failed write is exit 2, the table is still printed.
+fn save_counterexamples(matrix: &Matrix, dir: &Path) -> (Vec<CellReplay>, Code) {
+    let mut replays = Vec::new();
+    let mut code = Code::Clean;
+    for (index, cell) in matrix.cells.iter().enumerate() {
+        for r in cell
+            .verdicts
+            .iter()
+            .filter(|r| r.verdict == Verdict::Violated)
+        {
+            let Some(trace) = &r.trace else { continue };
+            match output::write_counterexample(dir, &cell.scenario.name, r.invariant, trace) {
+                Ok(path) => replays.push((index, r.invariant, output::replay_command(&path))),
+                Err(message) => {
+                    eprint_line(&message);
+                    code = Code::BadInput;
+                }
+            }
+        }
+    }
+    (replays, code)
 }

@@ -12,8 +12,13 @@ use super::report::{tool, violation_step};
 use super::{mermaid, table};
 use crate::check::matrix::{Cell, ClientStrategy, Matrix, MatrixOptions, ServerPolicy};
 use crate::check::{InvariantReport, Verdict};
+use crate::scenario::Invariant;
 use serde::Serialize;
 use std::fmt::Write;
+
+/// The replay command of one violation, once `matrix --out` saved its
+/// trace: cell index (row-major, as [`Matrix::cells`]), invariant, command.
+pub type CellReplay = (usize, Invariant, String);
 
 /// The command line that produces this matrix in `format`.
 pub fn command(options: &MatrixOptions, format: &str) -> String {
@@ -39,8 +44,9 @@ fn sizes(options: &MatrixOptions) -> String {
 }
 
 /// The terminal table: ✓ holds, ✗ violated, ? unknown, one symbol per
-/// invariant in the legend's order.
-pub fn text(matrix: &Matrix) -> String {
+/// invariant in the legend's order; then the replay command of every
+/// violation whose trace was saved, or how to save them.
+pub fn text(matrix: &Matrix, replays: &[CellReplay]) -> String {
     let mut out = format!("{} · matrix · {}\n", tool(), sizes(&matrix.options));
     let names: Vec<String> = matrix.invariants.iter().map(|i| i.to_string()).collect();
     writeln!(
@@ -60,6 +66,24 @@ pub fn text(matrix: &Matrix) -> String {
         rows.push(row);
     }
     out.push_str(&table(&rows));
+    for (cell, invariant, command) in replays {
+        let cell = &matrix.cells[*cell];
+        let (client, server) = (&matrix.clients[cell.client], &matrix.servers[cell.server]);
+        writeln!(
+            out,
+            "replay {} vs {}: {invariant}: {command}",
+            client.id, server.id
+        )
+        .unwrap();
+    }
+    let violated = matrix
+        .cells
+        .iter()
+        .flat_map(|c| &c.verdicts)
+        .any(|r| r.verdict == Verdict::Violated);
+    if violated && replays.is_empty() {
+        out.push_str("save the counterexamples with --out DIR to get their replay commands\n");
+    }
     out
 }
 
@@ -280,16 +304,20 @@ struct JsonVerdict<'a> {
     report: &'a InvariantReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     step: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replay: Option<&'a str>,
 }
 
 /// The matrix as one pretty-printed JSON document: options, rows,
 /// columns, and per cell the report of each invariant (verdict, search,
-/// states, bound hit, the step where a counterexample broke it).
-pub fn json(matrix: &Matrix) -> String {
+/// states, bound hit, the step where a counterexample broke it, and its
+/// replay command when `--out` saved the trace).
+pub fn json(matrix: &Matrix, replays: &[CellReplay]) -> String {
     let cells = matrix
         .cells
         .iter()
-        .map(|cell| JsonCell {
+        .enumerate()
+        .map(|(index, cell)| JsonCell {
             client: &matrix.clients[cell.client].id,
             server: &matrix.servers[cell.server].id,
             scenario: &cell.scenario.name,
@@ -302,6 +330,10 @@ pub fn json(matrix: &Matrix) -> String {
                         .trace
                         .as_ref()
                         .and_then(|t| violation_step(t, r.invariant)),
+                    replay: replays
+                        .iter()
+                        .find(|(c, i, _)| *c == index && *i == r.invariant)
+                        .map(|(_, _, command)| command.as_str()),
                 })
                 .collect(),
         })
