@@ -131,6 +131,19 @@ pub fn note(m: &Model, fact: &Fact) -> Option<String> {
         }
         Fact::AttackNoop => "attacker has nothing to use".to_string(),
         Fact::LogoutNoop { .. } => "logout with an empty store sends nothing".to_string(),
+        Fact::FamilyFork { rt, successor, .. } => {
+            format!("{rt} was already rotated: {successor} is a second successor (fork)")
+        }
+        Fact::GraceHit { rt, behind, .. } if *behind <= 1 => {
+            format!("{rt} already used: served under grace")
+        }
+        Fact::GraceHit { rt, newest, behind } => format!(
+            "{rt} already used, {behind} generations behind the newest {newest}: served under grace"
+        ),
+        Fact::IssuedAfterLogout { family, at, rt } => format!(
+            "issues {at} {rt} of session {} after its logout was processed",
+            family.0 + 1
+        ),
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@
 
 use crate::explore::Monitor;
 use crate::model::{client, Fact, Model, World};
-use crate::scenario::{Invariant, OnRefreshFailure, Scenario, Step};
+use crate::scenario::{Auth, Invariant, OnRefreshFailure, Scenario, Step};
 
 /// The invariant a fact breaks, if any.
 pub fn broken_by(fact: &Fact) -> Option<Invariant> {
@@ -40,6 +40,9 @@ pub fn broken_by(fact: &Fact) -> Option<Invariant> {
         Fact::RefreshSent { repeat: true, .. } => Some(Invariant::SingleRefreshPerExpiry),
         Fact::StoreCleared { clobber: true, .. } => Some(Invariant::NoClobber),
         Fact::StoredAfterLogout { .. } => Some(Invariant::LogoutIsFinal),
+        Fact::FamilyFork { .. } => Some(Invariant::NoFamilyFork),
+        Fact::GraceHit { behind, .. } if behind >= 2 => Some(Invariant::GraceParentOnly),
+        Fact::IssuedAfterLogout { .. } => Some(Invariant::LogoutIsFinal),
         _ => None,
     }
 }
@@ -92,10 +95,12 @@ pub fn inapplicable(scenario: &Scenario, invariant: Invariant) -> Option<&'stati
         Invariant::RequestsComplete if !has(|s| matches!(s, Step::Request { .. })) => {
             Some("the script starts no request")
         }
+        Invariant::NoFamilyFork => fork_impossible(&scenario.auth),
+        Invariant::GraceParentOnly => grace_impossible(&scenario.auth),
         Invariant::LogoutIsFinal
             if !has(|s| matches!(s, Step::Logout { .. } | Step::RevokeAll)) =>
         {
-            Some("the script logs out of nothing")
+            Some("the script has no logout and no revoke_all")
         }
         Invariant::NoClobber
             if scenario
@@ -106,6 +111,26 @@ pub fn inapplicable(scenario: &Scenario, invariant: Invariant) -> Option<&'stati
             Some("no client clears its store after a failed refresh")
         }
         _ => None,
+    }
+}
+
+/// A fork needs two rotations of one RT to pass their checks.
+fn fork_impossible(auth: &Auth) -> Option<&'static str> {
+    if !auth.rotation {
+        Some("rotation is off: a refresh token never gets a successor")
+    } else if auth.atomic_rotation {
+        Some("rotation is atomic: the check and the rotation of a refresh token are one step")
+    } else {
+        None
+    }
+}
+
+/// `grace_parent_only` judges grace hits; some policies never serve one.
+fn grace_impossible(auth: &Auth) -> Option<&'static str> {
+    if !auth.rotation || auth.grace.millis() == 0 || auth.grace_uses == Some(0) {
+        Some("the auth server never serves a grace hit")
+    } else {
+        None
     }
 }
 

@@ -161,3 +161,5 @@ pub fn replay(trace: &Trace) -> Result<Trace, ReplayError> {
 mod client_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_auth;

@@ -45,6 +45,10 @@ pub struct Model {
     pub script: Vec<(Millis, Step)>,
     pub horizon: Millis,
     pub links: [Link; 8],
+    /// The virtual link `auth->auth` a non-atomic refresh's commit travels
+    /// on: window `auth.commit_latency`, never dropped or duplicated (it is
+    /// not a network message).
+    pub commit_link: Link,
     pub access_ttl: Millis,
     pub refresh_ttl: Millis,
     pub grace: Millis,
@@ -82,9 +86,11 @@ impl LinkName {
         (LinkName::DenylistAuth, "denylist->auth"),
     ];
 
-    /// The link a message travels on; attacker traffic uses the client links.
-    pub fn of(msg: &Msg) -> LinkName {
-        match msg {
+    /// The network link a message travels on; attacker traffic uses the
+    /// client links. `None` for the auth server's commit to itself, which
+    /// travels on the virtual link `auth->auth` ([`Model::commit_link`]).
+    pub fn of(msg: &Msg) -> Option<LinkName> {
+        Some(match msg {
             Msg::Api { .. } => LinkName::ClientResource,
             Msg::ApiReply { .. } => LinkName::ResourceClient,
             Msg::DenyCheck { .. } => LinkName::ResourceDenylist,
@@ -92,7 +98,8 @@ impl LinkName {
             Msg::Refresh { .. } | Msg::Logout { .. } => LinkName::ClientAuth,
             Msg::RefreshOk { .. } | Msg::RefreshErr { .. } => LinkName::AuthClient,
             Msg::Deny { .. } => LinkName::AuthDenylist,
-        }
+            Msg::Commit { .. } => return None,
+        })
     }
 }
 
@@ -166,6 +173,11 @@ impl Model {
             .any(|(_, st)| matches!(st, Step::Skew { by_ms, .. } if *by_ms < 0));
         Model {
             links: Self::links(&s.network),
+            commit_link: Link {
+                latency: window(s.auth.commit_latency),
+                drop: 0.0,
+                duplicate: 0.0,
+            },
             marks_needed: clients.iter().any(|c| c.proactive.is_some()),
             keep_marks,
             clients,
@@ -237,6 +249,7 @@ impl Model {
                 to("auth"),
             ),
             Msg::Deny { .. } => (to("auth"), to("denylist")),
+            Msg::Commit { .. } => (to("auth"), to("auth")),
         }
     }
 }

@@ -34,5 +34,5 @@ pub fn rt_accepted(m: &Model, w: &World, rt: Rt) -> bool {
     family.revoked.is_none()
         && !family.expired
         && !record.expired
-        && (!record.used || (m.grace > 0 && record.grace_open))
+        && (!record.used || super::auth::grace::applies(m, w, rt))
 }

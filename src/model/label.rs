@@ -40,6 +40,18 @@ impl Model {
             }
             Msg::Logout { rt, .. } => (format!("POST /logout {rt}"), vec![rt.to_string()]),
             Msg::Deny { at } => (format!("deny {at}"), vec![at.to_string()]),
+            Msg::Commit { to, rt, grace } => {
+                let kind = match (grace, self.scenario.auth.rotation) {
+                    (true, _) => "grace hit",
+                    (false, true) => "rotation",
+                    (false, false) => "refresh",
+                };
+                let who = self.refresher_name(to);
+                (
+                    format!("commit {kind} of {rt} for {who}"),
+                    vec![rt.to_string()],
+                )
+            }
         };
         Label {
             from,

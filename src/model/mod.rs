@@ -114,6 +114,7 @@ impl Protocol for Model {
             Msg::Deny { at } => denylist::on_deny(w, at),
             Msg::Refresh { from, rt } => auth::on_refresh(self, w, from, rt, out),
             Msg::Logout { rt, .. } => auth::on_logout(self, w, rt, out),
+            Msg::Commit { to, rt, grace } => auth::on_commit(self, w, to, rt, grace, out),
             Msg::ApiReply { to, at, ok } => match to {
                 Caller::Request(r) => client::on_api_reply(self, w, r, at, ok, out),
                 Caller::Attacker(_) => {}
@@ -144,7 +145,10 @@ impl Protocol for Model {
     }
 
     fn link(&self, msg: &Msg) -> Link {
-        self.links[config::LinkName::of(msg) as usize]
+        match config::LinkName::of(msg) {
+            Some(link) => self.links[link as usize],
+            None => self.commit_link,
+        }
     }
 
     fn endpoints(&self, msg: &Msg) -> (String, String) {

@@ -99,6 +99,12 @@ pub enum Msg {
     Logout { client: ClientIx, rt: Rt },
     /// The auth server puts an AT's jti on the denylist.
     Deny { at: At },
+    /// `atomic_rotation: false`: a refresh of `rt` by `to` passed its check
+    /// and its write is pending. The server sends it to itself on the
+    /// virtual link `auth->auth` (window `commit_latency`), so other messages
+    /// may be handled between check and commit. `grace`: the check found a
+    /// grace hit rather than a first use.
+    Commit { to: Refresher, rt: Rt, grace: bool },
 }
 
 /// Every timer. Declaration order is the order of deadlines due at one instant.
@@ -242,5 +248,28 @@ pub enum Fact {
     /// A logout with an empty store sends nothing.
     LogoutNoop {
         client: ClientIx,
+    },
+    /// A rotating use of `rt` found it already rotated: a second successor
+    /// not issued under grace (`no_family_fork`).
+    FamilyFork {
+        family: Family,
+        rt: Rt,
+        successor: Rt,
+    },
+    /// The auth server accepted a used `rt` under grace; `behind` is the
+    /// depth of the family's newest RT minus that of `rt`
+    /// (`grace_parent_only` wants at most 1).
+    GraceHit {
+        rt: Rt,
+        newest: Rt,
+        behind: u16,
+    },
+    /// The auth server issued (or returned a cached) pair of a family whose
+    /// logout or `revoke_all` it had already processed (the auth clause of
+    /// `logout_is_final`).
+    IssuedAfterLogout {
+        family: Family,
+        at: At,
+        rt: Rt,
     },
 }

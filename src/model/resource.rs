@@ -55,6 +55,7 @@ fn accept(m: &Model, w: &mut World, caller: Caller, at: At, out: &mut Out) {
         after_revocation: m.scenario.resource.check_denylist && record.revocation_reached_denylist,
         attacker_late,
     });
+    super::auth::grace::successor_accepted(m, w, at, out);
     out.send(Msg::ApiReply {
         to: caller,
         at,

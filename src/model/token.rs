@@ -60,6 +60,9 @@ pub struct AtRecord {
     pub revocation_reached_denylist: bool,
     /// A mark of its issue time exists (for proactive timers).
     pub marked: bool,
+    /// The RT presented to obtain it (`None` for a login): accepting this AT
+    /// ends that RT's grace under `grace_until_used`.
+    pub parent: Option<Rt>,
 }
 
 /// The auth server's record of a refresh token.
@@ -74,6 +77,14 @@ pub struct RtRecord {
     pub grace_open: bool,
     /// The pair issued when it was rotated (what `grace_returns: same` returns).
     pub successor: Option<(At, Rt)>,
+    /// The RT whose presentation issued it (`None` for a login's RT).
+    pub parent: Option<Rt>,
+    /// Generations below the family's first RT (0 for a login's RT):
+    /// `grace_parent_only` compares depths.
+    pub depth: u16,
+    /// Grace hits served so far, counted only under a `grace_uses` limit;
+    /// the rotating use is not one.
+    pub grace_hits: u32,
 }
 
 /// The auth server's record of a family.
@@ -88,4 +99,7 @@ pub struct FamilyRecord {
     pub attacker_presented: bool,
     /// A client sharing a store sent this family's logout (ghost).
     pub logged_out: bool,
+    /// The auth server processed a logout or `revoke_all` of this family,
+    /// whatever revoked it first (ghost, for `logout_is_final`).
+    pub logout_processed: bool,
 }

@@ -81,10 +81,20 @@ pub struct Auth {
     /// HTTP status shown for a rejected refresh.
     #[schemars(range(min = 100, max = 599))]
     pub refresh_error: u16,
+    /// (v1.1) Which used RTs grace covers: the parent of the family's
+    /// newest RT only, or every one whose grace window is open.
     pub grace_scope: GraceScope,
+    /// (v1.1) At most this many grace hits per rotated RT (the rotating use
+    /// is not one); null = no limit.
     pub grace_uses: Option<u32>,
+    /// (v1.1) A rotated RT's grace ends as soon as its successor RT is
+    /// presented or its successor AT is accepted.
     pub grace_until_used: bool,
+    /// (v1.1) Check and rotate a RT in one step; false = the check passes now
+    /// and the write (and the answer) follow `commit_latency` later.
     pub atomic_rotation: bool,
+    /// (v1.1) `[min, max]` between the check and the commit of a refresh
+    /// when `atomic_rotation` is false.
     pub commit_latency: [Duration; 2],
 }
 
@@ -459,9 +469,10 @@ impl Invariant {
         Invariant::GraceParentOnly,
     ];
 
-    /// The invariants this version judges; the (v1.1) ones arrive with the
-    /// model-fidelity issue and are refused by validation until then.
-    pub const SUPPORTED: [Invariant; 11] = [
+    /// The invariants this version judges: every contract name, v1.1 ones
+    /// included. Kept apart from `ALL` so that a future contract name can be
+    /// parsed (and refused with a clear message) before it is judged.
+    pub const SUPPORTED: [Invariant; 13] = [
         Invariant::NoErrorWhileRefreshValid,
         Invariant::NoStaleOverwrite,
         Invariant::RequestsComplete,
@@ -471,8 +482,10 @@ impl Invariant {
         Invariant::NoTokenTheft,
         Invariant::SingleRefreshPerExpiry,
         Invariant::AttackerWindow,
+        Invariant::NoFamilyFork,
         Invariant::LogoutIsFinal,
         Invariant::NoClobber,
+        Invariant::GraceParentOnly,
     ];
 
     /// The contract name, as written in scenario files and reports.

@@ -15,8 +15,8 @@ mod script;
 mod tests;
 
 use super::{
-    Auth, Client, Duration, Expectation, ExploreMode, Network, Problem, RefreshStrategy, Scenario,
-    Storage, StorePolicy,
+    Auth, Client, Duration, Expectation, ExploreMode, GraceScope, Network, Problem,
+    RefreshStrategy, Scenario, Storage, StorePolicy,
 };
 use crate::scenario::load::translate::suggest;
 
@@ -99,7 +99,6 @@ fn auth(auth: &Auth, out: &mut Vec<Problem>) {
                 .note("grace only applies to a rotated (used) refresh token, so it has no effect"),
         );
     }
-    features::grace_returns(auth, out);
     if !(100..=599).contains(&auth.refresh_error) {
         out.push(
             Problem::error(
@@ -109,7 +108,38 @@ fn auth(auth: &Auth, out: &mut Vec<Problem>) {
             .found(auth.refresh_error.to_string()),
         );
     }
-    features::auth(auth, out);
+    window("auth.commit_latency", &auth.commit_latency, out);
+    auth_warnings(auth, out);
+}
+
+/// (v1.1) auth fields set where they can have no effect.
+fn auth_warnings(auth: &Auth, out: &mut Vec<Problem>) {
+    if auth.atomic_rotation && auth.commit_latency != [Duration(0), Duration(0)] {
+        out.push(
+            Problem::warning(
+                "auth.commit_latency",
+                "[\"0ms\", \"0ms\"] when atomic_rotation is true",
+            )
+            .found(format!(
+                "[\"{}\", \"{}\"]",
+                auth.commit_latency[0], auth.commit_latency[1]
+            ))
+            .note("an atomic rotation has no separate commit, so the latency has no effect"),
+        );
+    }
+    let grace_set = auth.grace_scope != GraceScope::Parent
+        || auth.grace_uses.is_some()
+        || auth.grace_until_used;
+    if auth.grace.0 == 0 && grace_set {
+        out.push(
+            Problem::warning(
+                "auth.grace",
+                "a grace above \"0s\" when grace_scope, grace_uses or grace_until_used is set",
+            )
+            .found("\"0s\"")
+            .note("with no grace, the grace settings have no effect"),
+        );
+    }
 }
 
 fn network(network: &Network, out: &mut Vec<Problem>) {

@@ -6,9 +6,7 @@
 //! Delivering a (v1.1) feature means deleting its line here.
 
 use super::{quoted, Problem};
-use crate::scenario::{
-    Auth, Client, Duration, Explore, ExploreMode, GraceReturns, GraceScope, Invariant, Timing,
-};
+use crate::scenario::{Client, Explore, ExploreMode, Invariant, Timing};
 
 fn refuse(path: &str, default: &str, found: String) -> Problem {
     let field = path.rsplit('.').next().unwrap_or(path);
@@ -18,59 +16,7 @@ fn refuse(path: &str, default: &str, found: String) -> Problem {
     ))
 }
 
-/// `grace_returns: presented` is the one (v1.1) value of a core field.
-pub fn grace_returns(auth: &Auth, out: &mut Vec<Problem>) {
-    if auth.grace_returns == GraceReturns::Presented {
-        let problem = Problem::error("auth.grace_returns", "\"same\" or \"new\"")
-            .found("\"presented\"")
-            .note(
-                "`grace_returns: \"presented\"` is a v1.1 feature, not supported in this version",
-            );
-        out.push(problem);
-    }
-}
-
-/// The (v1.1) fields of `auth`, in field order.
-pub fn auth(auth: &Auth, out: &mut Vec<Problem>) {
-    if auth.grace_scope != GraceScope::Parent {
-        out.push(refuse(
-            "auth.grace_scope",
-            "\"parent\" (the default)",
-            "\"any_ancestor\"".into(),
-        ));
-    }
-    if let Some(uses) = auth.grace_uses {
-        out.push(refuse(
-            "auth.grace_uses",
-            "null (the default)",
-            uses.to_string(),
-        ));
-    }
-    if auth.grace_until_used {
-        out.push(refuse(
-            "auth.grace_until_used",
-            "false (the default)",
-            "true".into(),
-        ));
-    }
-    if !auth.atomic_rotation {
-        out.push(refuse(
-            "auth.atomic_rotation",
-            "true (the default)",
-            "false".into(),
-        ));
-    }
-    if auth.commit_latency != [Duration(0), Duration(0)] {
-        let [min, max] = auth.commit_latency;
-        out.push(refuse(
-            "auth.commit_latency",
-            "[\"0ms\", \"0ms\"] (the default)",
-            format!("[\"{min}\", \"{max}\"]"),
-        ));
-    }
-}
-
-/// The (v1.1) fields of a client this version still refuses.
+/// The (v1.1) client fields not delivered yet (`preflight`).
 pub fn client(client: &Client, i: usize, out: &mut Vec<Problem>) {
     if client.preflight {
         out.push(refuse(

@@ -211,31 +211,41 @@ fn grace_without_rotation_warns() {
 }
 
 #[test]
-fn auth_v1_1_fields_at_non_default_values_are_errors() {
-    fires(
-        json!({"auth": {"grace_returns": "presented"}}),
-        "auth.grace_returns",
+fn auth_v1_1_fields_are_accepted() {
+    quiet(
+        json!({"auth": {"grace": "5s", "grace_returns": "presented", "grace_scope": "any_ancestor",
+        "grace_uses": 2, "grace_until_used": true}}),
     );
-    fires(
-        json!({"auth": {"grace_scope": "any_ancestor"}}),
-        "auth.grace_scope",
-    );
-    fires(json!({"auth": {"grace_uses": 2}}), "auth.grace_uses");
-    fires(
-        json!({"auth": {"grace_until_used": true}}),
-        "auth.grace_until_used",
-    );
-    fires(
-        json!({"auth": {"atomic_rotation": false}}),
-        "auth.atomic_rotation",
-    );
-    fires(
-        json!({"auth": {"commit_latency": ["0ms", "5ms"]}}),
-        "auth.commit_latency",
-    );
+    quiet(json!({"auth": {"atomic_rotation": false, "commit_latency": ["0ms", "5ms"]}}));
     quiet(
         json!({"auth": {"grace_returns": "new", "grace_scope": "parent", "grace_uses": null,
         "grace_until_used": false, "atomic_rotation": true, "commit_latency": ["0s", "0ms"]}}),
+    );
+}
+
+#[test]
+fn commit_latency_is_a_window() {
+    fires(
+        json!({"auth": {"atomic_rotation": false, "commit_latency": ["5ms", "1ms"]}}),
+        "auth.commit_latency",
+    );
+    fires(
+        json!({"auth": {"atomic_rotation": false, "commit_latency": ["-1ms", "1ms"]}}),
+        "auth.commit_latency[0]",
+    );
+}
+
+#[test]
+fn v1_1_auth_fields_without_effect_warn() {
+    warns(
+        json!({"auth": {"commit_latency": ["0ms", "5ms"]}}),
+        "auth.commit_latency",
+    );
+    warns(json!({"auth": {"grace_uses": 1}}), "auth.grace");
+    warns(json!({"auth": {"grace_until_used": true}}), "auth.grace");
+    warns(
+        json!({"auth": {"grace_scope": "any_ancestor"}}),
+        "auth.grace",
     );
 }
 

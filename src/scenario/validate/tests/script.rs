@@ -131,22 +131,17 @@ fn schedule_selectors_need_nth_of_one_or_more_and_two_actors() {
 }
 
 #[test]
-fn v1_1_invariants_are_refused_in_check_and_expect() {
-    fires(
-        json!({"check": ["no_stale_overwrite", "no_family_fork"]}),
-        "check[1]",
-    );
-    fires(
-        json!({"expect": {"grace_parent_only": "holds"}}),
-        "expect.grace_parent_only",
-    );
+fn every_contract_invariant_is_accepted_in_check_and_expect() {
     quiet(json!({"check": ["no_stale_overwrite"], "expect": {"no_stale_overwrite": "violated"}}));
-}
-
-#[test]
-fn the_client_side_v1_1_invariants_are_accepted() {
-    quiet(json!({"check": ["no_clobber", "logout_is_final"],
-        "expect": {"no_clobber": "holds", "logout_is_final": "violated"}}));
+    quiet(
+        json!({"check": ["no_clobber", "logout_is_final", "no_family_fork", "grace_parent_only"],
+        "expect": {"no_clobber": "holds", "logout_is_final": "violated",
+        "no_family_fork": "holds", "grace_parent_only": "holds"}}),
+    );
+    quiet(
+        json!({"expect": {"no_family_fork": "holds", "logout_is_final": "holds",
+        "grace_parent_only": "holds", "no_clobber": "holds"}}),
+    );
 }
 
 #[test]
