@@ -1,6 +1,6 @@
 //! Reports of what a run or an exploration established: the human text
 //! report and the JSON report (`--format json`). The `check` summaries are
-//! in [`super::check`], [`super::junit`] and [`super::check_markdown`].
+//! in [`super::check`] (text, JSON, JUnit XML, Markdown).
 //!
 //! What it owns: their layout and the JSON shape (documented in
 //! docs/cli.md). What it does not: timings or progress (they go to stderr
