@@ -92,7 +92,7 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn features_not_in_this_version_exit_two_with_a_clear_message() {
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str); 2] = [
         (
             &["explore", "x.json", "--strategy", "pct"],
             "pct is not available in this version",
@@ -105,10 +105,6 @@ fn features_not_in_this_version_exit_two_with_a_clear_message() {
                 "dot",
             ],
             "dot rendering is not available in this version",
-        ),
-        (
-            &["matrix", "--requests", "3"],
-            "matrix is not available in this version",
         ),
     ];
     for (args, message) in cases {

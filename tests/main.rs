@@ -1,6 +1,7 @@
 //! Integration tests.
 
 mod bad_input;
+mod ci_reports;
 mod cli;
 mod corpus;
 mod determinism;

@@ -8,6 +8,7 @@
 
 pub mod explain;
 pub mod judge;
+pub mod matrix;
 mod query;
 pub mod replay;
 pub mod tracing;

@@ -1,15 +1,21 @@
-//! `tokenrace check [PATH...] [--allow-unknown] [--out DIR]`: judge every
-//! scenario file (folders searched recursively for `*.json`, default
-//! `scenarios/`) against its `expect` block. Exit 1 when an expectation is
-//! not met, 2 when a file cannot be judged; every file is still processed.
-//! Each violated invariant's trace is written under `--out`; each failure
-//! prints the command that reproduces it.
+//! `tokenrace check [PATH...] [--allow-unknown] [--out DIR] [--junit FILE]
+//! [--report FILE.md]`: judge every scenario file (folders searched
+//! recursively for `*.json`, default `scenarios/`) against its `expect`
+//! block. Exit 1 when an expectation is not met, 2 when a file cannot be
+//! judged or an output file cannot be written; every file is still
+//! processed. Each violated invariant's trace is written under `--out`;
+//! each failure prints the command that reproduces it. The summary goes
+//! to stdout; JUnit XML and the Markdown report go to their files,
+//! atomically, with no timings in them.
 
 use super::output::{self, print, shell_quote};
 use super::{load, Code, Format};
 use crate::check::{self, ExploreOptions, Report, Verdict};
-use crate::render::report::{self, CheckEntry, CheckRow};
-use crate::scenario::{Expectation, Scenario};
+use crate::render::check::{check_json, check_text, CheckEntry, CheckRow};
+use crate::render::check::{junit, markdown as check_markdown};
+use crate::scenario::{Expectation, Invariant, Scenario};
+use crate::trace::Trace;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,26 +34,37 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write the results as JUnit XML (one test case per expectation)
+    /// for CI test reports.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write a Markdown report with the Mermaid diagram of every
+    /// violation (for pull requests and CI job summaries).
+    #[arg(long, value_name = "FILE.md")]
+    report: Option<PathBuf>,
 }
 
 /// Judges every file found; the highest code wins.
 pub fn execute(args: &Args) -> Code {
     let mut code = Code::Clean;
-    let mut files = Vec::new();
+    let mut written = Written::default();
+    let mut entries: Vec<CheckEntry> = Vec::new();
     for path in &args.paths {
         match scenario_files(path) {
-            Ok(found) => files.extend(found),
+            Ok(found) => {
+                entries.extend(
+                    found
+                        .iter()
+                        .map(|file| check_file(file, args, &mut written)),
+                );
+            }
             Err(message) => {
+                // Kept as an entry, so CI reports show the path, not just stderr.
                 output::eprint_line(&message);
-                code = Code::BadInput;
+                entries.push(unjudged(path, message));
             }
         }
     }
-    let mut written = Written::default();
-    let entries: Vec<CheckEntry> = files
-        .iter()
-        .map(|file| check_file(file, args, &mut written))
-        .collect();
     code = code.max(written.code);
     for entry in &entries {
         code = code.max(if entry.error.is_some() {
@@ -58,9 +75,31 @@ pub fn execute(args: &Args) -> Code {
             Code::Violation
         });
     }
+    code = code.max(write_reports(&entries, args));
     match args.format {
-        Format::Text => print(&report::check_text(&entries, args.allow_unknown)),
-        Format::Json => print(&report::check_json(&entries, args.allow_unknown)),
+        Format::Text => {
+            let show_time = std::io::stdout().is_terminal();
+            print(&check_text(&entries, args.allow_unknown, show_time));
+        }
+        Format::Json => print(&check_json(&entries, args.allow_unknown)),
+    }
+    code
+}
+
+/// Writes `--junit` and `--report` (atomically); a failed write is exit 2.
+fn write_reports(entries: &[CheckEntry], args: &Args) -> Code {
+    let mut code = Code::Clean;
+    let mut write = |path: &Path, text: String| {
+        if let Err(message) = output::write_file(path, text.as_bytes()) {
+            output::eprint_line(&message);
+            code = Code::BadInput;
+        }
+    };
+    if let Some(path) = &args.junit {
+        write(path, junit::render(entries));
+    }
+    if let Some(path) = &args.report {
+        write(path, check_markdown::render(entries, args.allow_unknown));
     }
     code
 }
@@ -107,14 +146,21 @@ struct Written {
     code: Code,
 }
 
-fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
-    let mut entry = CheckEntry {
-        file: file.display().to_string(),
+/// A path that was not judged, with the located message already printed.
+fn unjudged(path: &Path, message: String) -> CheckEntry {
+    CheckEntry {
+        file: path.display().to_string(),
         scenario: None,
         seed: None,
-        error: None,
+        error: Some(message),
         rows: Vec::new(),
-    };
+        elapsed: None,
+    }
+}
+
+fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
+    let mut entry = unjudged(file, String::new());
+    entry.error = None;
     let Some(loaded) = load(file) else {
         entry.error = Some("invalid scenario".to_string());
         return entry;
@@ -137,16 +183,19 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
             entry.error = Some(message);
         }
     }
+    let elapsed = started.elapsed();
     output::eprint_line(&format!(
         "checked {} in {:.2}s",
         file.display(),
-        started.elapsed().as_secs_f64()
+        elapsed.as_secs_f64()
     ));
+    entry.elapsed = Some(elapsed);
     entry
 }
 
 /// One row per reported invariant: its expectation, if any, met or not;
-/// the trace of every violation written; a replay command per failure.
+/// the trace of every violation written, with its replay command; a
+/// replay command for every failure.
 fn rows(
     file: &Path,
     scenario: &Scenario,
@@ -157,44 +206,22 @@ fn rows(
     let results = check::expectations(scenario, report, args.allow_unknown);
     let mut rows = Vec::new();
     for r in &report.invariants {
-        let result = results.iter().find(|e| e.invariant == r.invariant);
-        let mut row = CheckRow {
-            invariant: r.invariant,
-            expected: result.map(|e| e.expected),
-            got: r.verdict,
-            met: result.map(|e| e.met),
-            allowed_unknown: result.is_some_and(|e| {
-                e.met && e.expected == Expectation::Holds && e.got == Verdict::Unknown
-            }),
-            trace: None,
-            replay: None,
-        };
-        if let Some(trace) = r.trace.as_ref().filter(|_| r.verdict == Verdict::Violated) {
-            match output::write_counterexample(&args.out, &scenario.name, r.invariant, trace) {
-                Ok(path) => {
-                    if written.paths.contains(&path) {
-                        output::eprint_line(&format!(
-                            "{}: warning: name: another scenario named {:?} wrote {} too; give scenarios unique names",
-                            file.display(),
-                            scenario.name,
-                            path.display()
-                        ));
-                    }
-                    written.paths.push(path.clone());
-                    row.replay = Some(output::replay_command(&path));
-                    row.trace = Some(path.display().to_string());
-                }
-                Err(message) => {
-                    output::eprint_line(&message);
-                    written.code = Code::BadInput;
-                }
+        let mut row = CheckRow::from_report(r);
+        if let Some(result) = results.iter().find(|e| e.invariant == r.invariant) {
+            row.expected = Some(result.expected);
+            row.met = Some(result.met);
+            row.allowed_unknown = result.met
+                && result.expected == Expectation::Holds
+                && result.got == Verdict::Unknown;
+        }
+        if let Some(trace) = &row.counterexample {
+            if let Some(path) = write_trace(file, scenario, r.invariant, trace, args, written) {
+                row.replay = Some(output::replay_command(&path));
+                row.trace = Some(path.display().to_string());
             }
         }
         if row.met == Some(false) && row.replay.is_none() {
             row.replay = Some(format!("tokenrace check {}", shell_quote(file)));
-        }
-        if row.met != Some(false) {
-            row.replay = None;
         }
         rows.push(row);
     }
@@ -206,9 +233,47 @@ fn rows(
             got: missing.got,
             met: Some(missing.met),
             allowed_unknown: false,
+            decided_by: String::new(),
+            states: 0,
+            runs: 0,
+            transitions: 0,
+            bound_hit: None,
+            note: "not reported by the exploration".to_string(),
             trace: None,
             replay: (!missing.met).then(|| format!("tokenrace check {}", shell_quote(file))),
+            counterexample: None,
         });
     }
     rows
+}
+
+/// Writes one counterexample under `--out`; `None` (and exit 2) when the
+/// write failed. Warns when another scenario of the same name wrote there.
+fn write_trace(
+    file: &Path,
+    scenario: &Scenario,
+    invariant: Invariant,
+    trace: &Trace,
+    args: &Args,
+    written: &mut Written,
+) -> Option<PathBuf> {
+    match output::write_counterexample(&args.out, &scenario.name, invariant, trace) {
+        Ok(path) => {
+            if written.paths.contains(&path) {
+                output::eprint_line(&format!(
+                    "{}: warning: name: another scenario named {:?} wrote {} too; give scenarios unique names",
+                    file.display(),
+                    scenario.name,
+                    path.display()
+                ));
+            }
+            written.paths.push(path.clone());
+            Some(path)
+        }
+        Err(message) => {
+            output::eprint_line(&message);
+            written.code = Code::BadInput;
+            None
+        }
+    }
 }

@@ -7,7 +7,9 @@
 //! command file glues those together and returns a [`Code`].
 
 mod check;
+mod completions;
 mod explore;
+mod matrix;
 mod output;
 mod presets;
 mod render;
@@ -76,21 +78,17 @@ enum Command {
     Replay(replay::Args),
     /// Render a saved trace as a diagram or document.
     Render(render::Args),
-    /// Client strategies × auth policies → verdicts (not in this version).
-    Matrix(MatrixArgs),
+    /// Client strategies × auth policies → invariant verdicts, one explored
+    /// scenario per cell.
+    Matrix(matrix::Args),
     /// Parse and validate scenarios without running them.
     Validate(validate::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
-}
-
-#[derive(Debug, clap::Args)]
-struct MatrixArgs {
-    /// Concurrent requests per cell.
-    #[arg(long, value_name = "N")]
-    requests: Option<u32>,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
 }
 
 /// The whole program: parse argv, run the command, map its outcome to an
@@ -113,10 +111,11 @@ fn dispatch(command: Command) -> Code {
         Command::Check(args) => check::execute(&args),
         Command::Replay(args) => replay::execute(&args),
         Command::Render(args) => render::execute(&args),
-        Command::Matrix(_) => usage("matrix is not available in this version"),
+        Command::Matrix(args) => matrix::execute(&args),
         Command::Validate(args) => validate::execute(&args),
         Command::Presets(args) => presets::execute(&args),
         Command::Schema => schema::execute(),
+        Command::Completions(args) => completions::execute(&args),
     }
 }
 

@@ -78,7 +78,7 @@ fn step_row(step: &TraceStep) -> String {
 
 /// Text safe inside a table cell: one line, `|` escaped, and `<`/`>`
 /// written as entities so a label is never read as HTML.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     one_line(text)
         .replace('|', "\\|")
         .replace('<', "&lt;")
@@ -86,7 +86,7 @@ fn cell(text: &str) -> String {
 }
 
 /// Text safe inside a code span.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     one_line(text).replace('`', "'")
 }
 

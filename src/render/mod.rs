@@ -1,5 +1,6 @@
-//! Renderers: pure functions from a [`Trace`] (or a [`crate::check::Report`])
-//! to text — Mermaid, wsd, Markdown, and the human/JSON reports.
+//! Renderers: pure functions from a [`Trace`] (or a [`crate::check::Report`],
+//! a `check` summary, a [`crate::check::matrix::Matrix`]) to text — Mermaid,
+//! wsd, Markdown, the human/JSON reports, JUnit XML.
 //!
 //! What this module owns: the layout of every diagram and report, the
 //! escaping each syntax needs, and the participant order they share.
@@ -7,7 +8,9 @@
 //! anything — it shows what the trace and the report already say, so two
 //! renders of the same trace are byte-identical.
 
+pub mod check;
 pub mod markdown;
+pub mod matrix;
 pub mod mermaid;
 pub mod report;
 pub mod wsd;
