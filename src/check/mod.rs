@@ -44,6 +44,12 @@ pub struct ExploreOptions {
     pub max_depth: Option<u64>,
     pub max_states: Option<u64>,
     pub seed: Option<u64>,
+    /// Worker threads of exhaustive search (output never depends on it).
+    pub threads: Option<usize>,
+    /// Wall-clock budget of exhaustive search, in milliseconds (`unknown` when hit).
+    pub time_ms: Option<u64>,
+    /// Memory budget of exhaustive search, in bytes (`unknown` when hit).
+    pub max_memory: Option<u64>,
 }
 
 /// What was established about one invariant.
@@ -73,6 +79,9 @@ pub struct Report {
     pub scenario: String,
     pub seed: u64,
     pub invariants: Vec<InvariantReport>,
+    /// Size figures of the exhaustive search (stderr only: never in reports).
+    #[serde(skip)]
+    pub stats: Option<crate::explore::budget::SearchStats>,
 }
 
 /// One expectation compared with its verdict.

@@ -28,6 +28,9 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// `--max-states`, `--max-memory`, `--time`, `--threads` (per scenario).
+    #[command(flatten)]
+    bounds: super::bounds::BoundArgs,
 }
 
 /// Judges every file found; the highest code wins.
@@ -129,7 +132,7 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
         return entry;
     }
     let started = Instant::now();
-    match check::explore(&scenario, &ExploreOptions::default()) {
+    match check::explore(&scenario, &args.bounds.apply(ExploreOptions::default())) {
         Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
         Err(error) => {
             let message = format!("{}: error: {error}", file.display());

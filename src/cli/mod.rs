@@ -6,6 +6,7 @@
 //! (`scenario`), judging (`check`) or laying out text (`render`) — each
 //! command file glues those together and returns a [`Code`].
 
+mod bounds;
 mod check;
 mod explore;
 mod output;
