@@ -5,3 +5,4 @@ mod cli;
 mod corpus;
 mod determinism;
 mod diagrams;
+mod reductions;

@@ -50,6 +50,8 @@ pub struct ExploreOptions {
     pub time_ms: Option<u64>,
     /// Memory budget of exhaustive search, in bytes (`unknown` when hit).
     pub max_memory: Option<u64>,
+    /// Turns symmetry reduction off (to cross-check or measure it).
+    pub no_symmetry: bool,
 }
 
 /// What was established about one invariant.
@@ -79,9 +81,6 @@ pub struct Report {
     pub scenario: String,
     pub seed: u64,
     pub invariants: Vec<InvariantReport>,
-    /// Size figures of the exhaustive search (stderr only: never in reports).
-    #[serde(skip)]
-    pub stats: Option<crate::explore::budget::SearchStats>,
 }
 
 /// One expectation compared with its verdict.
@@ -123,6 +122,15 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> 
 
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).
 pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+    verdict::explore(scenario, options).map(|(report, _)| report)
+}
+
+/// [`explore`], with the size figures of its exhaustive search (for stderr
+/// and benchmarks: never part of a report).
+pub fn explore_with_stats(
+    scenario: &Scenario,
+    options: &ExploreOptions,
+) -> Result<(Report, Option<crate::explore::budget::SearchStats>), RunError> {
     verdict::explore(scenario, options)
 }
 

@@ -32,8 +32,10 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
             nth: s.nth,
         })
         .collect();
+    let mut model = Model::build(scenario);
+    model.symmetry = !options.no_symmetry;
     Setup {
-        model: Model::build(scenario),
+        model,
         monitor: InvariantMonitor {
             invariants: scenario.checked(),
         },
@@ -89,7 +91,10 @@ const UNTIMED_UNKNOWN: &str =
     "compares times: not judged by untimed exploration, which ignores latencies";
 
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).
-pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+pub fn explore(
+    scenario: &Scenario,
+    options: &ExploreOptions,
+) -> Result<(Report, Option<SearchStats>), RunError> {
     let s = setup(scenario, options);
     let seed = options.seed.unwrap_or(scenario.seed);
     let runs = options.runs.unwrap_or(scenario.explore.runs);
@@ -144,9 +149,8 @@ pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, 
             }
         }
     };
-    let mut report = report(scenario, &s, seed, &searches);
-    report.stats = searches.iter().find_map(|x| x.stats.clone());
-    Ok(report)
+    let stats = searches.iter().find_map(|x| x.stats.clone());
+    Ok((report(scenario, &s, seed, &searches), stats))
 }
 
 fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> Report {
@@ -167,7 +171,6 @@ fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> R
         scenario: scenario.name.clone(),
         seed,
         invariants,
-        stats: None,
     }
 }
 
@@ -272,7 +275,6 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> 
         scenario: scenario.name.clone(),
         seed,
         invariants,
-        stats: None,
     };
     Ok((report, trace))
 }

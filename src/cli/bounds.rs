@@ -23,6 +23,9 @@ pub struct BoundArgs {
     /// Worker threads of exhaustive search; output never depends on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Turn symmetry reduction off (to measure or cross-check it).
+    #[arg(long)]
+    pub no_symmetry: bool,
 }
 
 impl BoundArgs {
@@ -32,6 +35,7 @@ impl BoundArgs {
         options.max_memory = self.max_memory.or_else(default_memory);
         options.time_ms = self.time;
         options.threads = self.threads;
+        options.no_symmetry = self.no_symmetry;
         options
     }
 }

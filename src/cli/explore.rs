@@ -74,8 +74,8 @@ pub fn execute(args: &Args) -> Code {
         ..ExploreOptions::default()
     });
     let started = Instant::now();
-    let report = match check::explore(&loaded.scenario, &options) {
-        Ok(report) => report,
+    let (report, stats) = match check::explore_with_stats(&loaded.scenario, &options) {
+        Ok(found) => found,
         Err(error) => {
             output::eprint_line(&format!("{}: error: {error}", args.file.display()));
             return Code::BadInput;
@@ -86,7 +86,7 @@ pub fn execute(args: &Args) -> Code {
         args.file.display(),
         started.elapsed().as_secs_f64()
     ));
-    if let Some(stats) = &report.stats {
+    if let Some(stats) = &stats {
         output::eprint_line(&stats_line(stats, started.elapsed().as_secs_f64()));
     }
     let mut code = Code::Clean;

@@ -13,7 +13,6 @@
 //! the first pin none got past.
 
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
-use crate::engine::canon::KeyOf;
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
@@ -98,7 +97,7 @@ pub(crate) fn search<P: Protocol, M: Monitor<P>>(
         m.observe(&init.model, f, &mut hits);
     }
     s.record(&hits, u32::MAX, None);
-    s.visited.insert(init.key(ctx.pins));
+    s.visited.insert(init.fingerprint(ctx));
     s.arena.push(Node {
         parent: u32::MAX,
         step: None,
@@ -131,7 +130,7 @@ struct Search<'a, 'p, P: Protocol, M> {
     ctx: &'a Ctx<'p, P>,
     m: &'a M,
     limits: &'a Limits,
-    visited: FxHashSet<KeyOf<P>>,
+    visited: FxHashSet<u128>,
     arena: Vec<Node>,
     frontier: VecDeque<(u32, SymState<P>)>,
     found: Found,
@@ -197,7 +196,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         }
         self.record(&hits, parent, Some(&step));
         self.hits = hits;
-        if state.ended || !self.visited.insert(state.key(self.ctx.pins)) {
+        if state.ended || !self.visited.insert(state.fingerprint(self.ctx)) {
             return true;
         }
         self.arena.push(Node {

@@ -20,6 +20,7 @@ pub mod msg;
 pub mod refresh;
 pub mod resource;
 pub mod store;
+pub mod symmetry;
 pub mod token;
 pub mod user;
 
@@ -147,6 +148,10 @@ impl Protocol for Model {
 
     fn horizon(&self) -> Millis {
         self.horizon
+    }
+
+    fn canonicalize(&self, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
+        symmetry::canonicalize(self, w, msgs, timers);
     }
 }
 

@@ -1,0 +1,233 @@
+//! Symmetry reduction (docs/performance.md): the requests of one client are
+//! interchangeable — the model never treats `tab1.req2` differently from
+//! `tab1.req1` except by name — so two states that differ only by a
+//! renumbering of one client's requests have the same futures up to that
+//! renumbering, and every invariant judges them alike. [`canonicalize`]
+//! renumbers each client's requests into a canonical order, so such states
+//! get one dedup key. Explorers keep the real states; only the key is
+//! renamed, so every reported path is a real one.
+//!
+//! The canonical order sorts requests by a signature: the request's own
+//! state plus every pending message and timer that names it (with its own
+//! id replaced by a placeholder). Requests with equal signatures are truly
+//! interchangeable, so any order among them gives the same key.
+//!
+//! Renaming goes through one function per type ([`rename_msg`],
+//! [`rename_timer`], [`rename_world`], …) and each destructures its type
+//! exhaustively: a new variant or field does not compile until its request
+//! ids are renamed (or it is stated that it has none).
+
+use super::client::{ClientState, Request};
+use super::msg::{Caller, Msg, RequestId, Timer};
+use super::refresh::Flight;
+use super::{Model, World};
+use crate::engine::encode::ByteSink;
+use std::hash::Hash;
+
+/// The placeholder a signature uses for the request it describes.
+const SELF: u16 = 0;
+/// The placeholder for another request of the same client.
+const OTHER: u16 = u16::MAX;
+
+/// Renames the requests of every client into canonical order, in the model
+/// state and in the pending messages and timers (see the module doc).
+pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
+    if !m.symmetry {
+        return;
+    }
+    for client in 0..w.clients.len() {
+        if w.clients[client].requests.len() < 2 {
+            continue;
+        }
+        let order = canonical_order(w, client as u8, msgs, timers);
+        if order.iter().enumerate().all(|(new, old)| new == *old) {
+            continue;
+        }
+        let mut number = vec![0u16; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            number[old] = new as u16 + 1;
+        }
+        let renumber = |id: RequestId| -> RequestId {
+            if id.client as usize != client || id.number == 0 {
+                return id;
+            }
+            RequestId {
+                client: id.client,
+                number: number[id.number as usize - 1],
+            }
+        };
+        rename_world(w, &renumber);
+        let old = std::mem::take(&mut w.clients[client].requests);
+        w.clients[client].requests = order.iter().map(|&i| old[i].clone()).collect();
+        msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
+        timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
+    }
+}
+
+/// The client's request indexes (0-based) sorted by signature; ties keep
+/// their current order.
+fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<usize> {
+    let count = w.clients[client as usize].requests.len();
+    let mut mentions: Vec<Vec<Vec<u8>>> = vec![Vec::new(); count];
+    let mut note = |named: Option<usize>, bytes: Vec<u8>| {
+        if let Some(i) = named {
+            mentions[i].push(bytes);
+        }
+    };
+    for msg in msgs {
+        let (named, bytes) = relative(client, msg, |m, f| rename_msg(m, f));
+        note(named, bytes);
+    }
+    for timer in timers {
+        let (named, bytes) = relative(client, timer, |t, f| rename_timer(t, f));
+        note(named, bytes);
+    }
+    for flight in w.flights.iter().flatten() {
+        let (named, bytes) = relative(client, flight, |x, f| rename_flight(x, f));
+        note(named, bytes);
+    }
+    let signatures: Vec<Vec<u8>> = w.clients[client as usize]
+        .requests
+        .iter()
+        .zip(mentions.iter_mut())
+        .map(|(request, named)| {
+            named.sort_unstable();
+            let mut sink = ByteSink::default();
+            sink.put(request);
+            sink.put(named);
+            sink.bytes
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|a, b| signatures[*a].cmp(&signatures[*b]));
+    order
+}
+
+/// The request of `client` an item names (at most one per item, as in
+/// every message and timer of the model), and the item's encoding with
+/// that request as [`SELF`] and the client's other requests as [`OTHER`].
+fn relative<T: Clone + Hash>(
+    client: u8,
+    item: &T,
+    rename: impl Fn(&mut T, &dyn Fn(RequestId) -> RequestId),
+) -> (Option<usize>, Vec<u8>) {
+    let named = std::cell::Cell::new(None);
+    let mut copy = item.clone();
+    rename(&mut copy, &|id| {
+        if id.client != client {
+            return id;
+        }
+        if named.get().is_none() {
+            named.set(Some(id.number));
+        }
+        let placeholder = if named.get() == Some(id.number) {
+            SELF
+        } else {
+            OTHER
+        };
+        RequestId {
+            client,
+            number: placeholder,
+        }
+    });
+    let mut sink = ByteSink::default();
+    sink.put(&copy);
+    let index = named.get().map(|n| n as usize - 1);
+    (index, sink.bytes)
+}
+
+/// Renames the request ids in the model state (not the order of the
+/// `requests` lists: the caller moves those).
+pub fn rename_world(w: &mut World, f: &dyn Fn(RequestId) -> RequestId) {
+    let World {
+        stores: _,    // token pairs and families only
+        clients,      // requests hold no ids; see rename_client
+        flights,      // owners
+        auth: _,      // token records only
+        denylist: _,  // AT ids only
+        attacker: _,  // attacker calls and replays only
+        refreshed: _, // (device, AT) pairs only
+    } = w;
+    clients.iter_mut().for_each(|c| rename_client(c, f));
+    flights
+        .iter_mut()
+        .flatten()
+        .for_each(|x| rename_flight(x, f));
+}
+
+fn rename_client(c: &mut ClientState, f: &dyn Fn(RequestId) -> RequestId) {
+    let ClientState {
+        requests,
+        skew_ms: _,
+        proactive_armed: _,
+        proactive_fired: _,
+        proactive_sent: _,
+    } = c;
+    requests.iter_mut().for_each(|r| rename_request(r, f));
+}
+
+fn rename_request(r: &mut Request, _f: &dyn Fn(RequestId) -> RequestId) {
+    // Phase, retries and the last AT name tokens, not requests.
+    let Request {
+        phase: _,
+        retries_left: _,
+        last_at: _,
+    } = r;
+}
+
+fn rename_flight(x: &mut Flight, f: &dyn Fn(RequestId) -> RequestId) {
+    let Flight { owner } = x;
+    rename_refresher(owner, f);
+}
+
+fn rename_caller(c: &mut Caller, f: &dyn Fn(RequestId) -> RequestId) {
+    match c {
+        Caller::Request(id) => *id = f(*id),
+        Caller::Attacker(_) => {}
+    }
+}
+
+fn rename_refresher(r: &mut super::msg::Refresher, f: &dyn Fn(RequestId) -> RequestId) {
+    use super::msg::Refresher;
+    match r {
+        Refresher::Request(id) => *id = f(*id),
+        Refresher::Proactive(..) | Refresher::Attacker(_) => {}
+    }
+}
+
+/// Renames the request ids a message carries.
+pub fn rename_msg(msg: &mut Msg, f: &dyn Fn(RequestId) -> RequestId) {
+    match msg {
+        Msg::Api { from, at: _ } => rename_caller(from, f),
+        Msg::ApiReply { to, at: _, ok: _ } => rename_caller(to, f),
+        Msg::DenyCheck { caller, at: _ } => rename_caller(caller, f),
+        Msg::DenyReply {
+            caller,
+            at: _,
+            revoked: _,
+        } => rename_caller(caller, f),
+        Msg::Refresh { from, rt: _ } => rename_refresher(from, f),
+        Msg::RefreshOk {
+            to,
+            presented: _,
+            at: _,
+            rt: _,
+        } => rename_refresher(to, f),
+        Msg::RefreshErr { to, rt: _ } => rename_refresher(to, f),
+        Msg::Logout { client: _, rt: _ } | Msg::Deny { at: _ } => {}
+    }
+}
+
+/// Renames the request ids a timer carries (none today: every arm says so).
+pub fn rename_timer(timer: &mut Timer, _f: &dyn Fn(RequestId) -> RequestId) {
+    match timer {
+        Timer::AtExpiry(_)
+        | Timer::AtResourceExpiry(_)
+        | Timer::RtExpiry(_)
+        | Timer::FamilyExpiry(_)
+        | Timer::GraceEnd(_)
+        | Timer::AttackerWindow(_)
+        | Timer::Script(_)
+        | Timer::Proactive(_) => {}
+    }
+}

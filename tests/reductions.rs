@@ -1,0 +1,180 @@
+//! Reductions never change a verdict or a shortest counterexample's length
+//! (docs/performance.md): symmetry on vs off, on random small scenarios in
+//! both timings, and the untimed search's result for every thread count.
+//! A request-id-bearing field the symmetry renaming forgot makes a reduced
+//! search merge states with different futures, which these comparisons
+//! catch.
+
+use proptest::prelude::*;
+use tokenrace::check::{self, ExploreOptions, Report, Strategy as Search, Verdict};
+use tokenrace::scenario::{parse, Scenario};
+
+/// The knobs a random scenario is built from.
+#[derive(Debug, Clone)]
+struct Knobs {
+    untimed: bool,
+    strategies: Vec<&'static str>,
+    shared_device: bool,
+    retries: u8,
+    recheck: bool,
+    rotation: bool,
+    grace: bool,
+    revoke: bool,
+    requests: Vec<u8>,
+    logout: bool,
+    steal_and_replay: bool,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    let strategy = prop::sample::select(vec!["naive", "single_flight", "cross_tab"]);
+    (
+        any::<bool>(),
+        prop::collection::vec(strategy, 1..=2),
+        any::<bool>(),
+        0u8..=2,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(1u8..=3, 1..=2),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|k| Knobs {
+            untimed: k.0,
+            strategies: k.1,
+            shared_device: k.2,
+            retries: k.3,
+            recheck: k.4,
+            rotation: k.5,
+            grace: k.6,
+            revoke: k.7,
+            requests: k.8,
+            logout: k.9,
+            steal_and_replay: k.10,
+        })
+}
+
+fn scenario(k: &Knobs) -> Scenario {
+    let clients: Vec<String> = k
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let device = if k.shared_device { "laptop".into() } else { format!("d{i}") };
+            format!(
+                r#"{{"name": "tab{i}", "device": "{device}", "storage": "local_storage", "refresh": "{s}", "retries": {}, "recheck_store": {}}}"#,
+                k.retries, k.recheck
+            )
+        })
+        .collect();
+    let mut script = vec![r#"{"at": "0s", "do": "login", "client": "tab0"}"#.to_string()];
+    for (i, n) in k.requests.iter().enumerate() {
+        let client = i % clients.len();
+        script.push(format!(
+            r#"{{"at": "16m", "do": "request", "client": "tab{client}", "count": {n}}}"#
+        ));
+    }
+    if k.steal_and_replay {
+        script.push(r#"{"at": "16m", "do": "steal", "client": "tab0", "token": "refresh"}"#.into());
+        script.push(r#"{"at": "16m", "do": "attack", "token": "refresh"}"#.into());
+    }
+    if k.logout {
+        script.push(r#"{"at": "16m", "do": "logout", "client": "tab0"}"#.into());
+    }
+    let text = format!(
+        r#"{{
+  "name": "random-reduction",
+  "horizon": "17m",
+  "auth": {{"rotation": {}, "grace": "{}", "reuse": "{}"}},
+  "network": {{"latency": ["10ms", "20ms"]}},
+  "clients": [{}],
+  "script": [{}],
+  "explore": {{"timing": "{}", "max_states": 40000}}
+}}"#,
+        k.rotation,
+        if k.grace { "10ms" } else { "0s" },
+        if k.revoke { "revoke_family" } else { "reject" },
+        clients.join(", "),
+        script.join(", "),
+        if k.untimed { "untimed" } else { "windows" },
+    );
+    parse(&text, "random.json")
+        .unwrap_or_else(|e| panic!("generated scenario is valid: {e}\n{text}"))
+        .scenario
+}
+
+fn explore(s: &Scenario, no_symmetry: bool, threads: usize) -> Report {
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        no_symmetry,
+        threads: Some(threads),
+        ..ExploreOptions::default()
+    };
+    check::explore(s, &options).expect("explores")
+}
+
+/// Per invariant: the verdict and the shortest counterexample's length.
+fn summary(r: &Report) -> Vec<(String, Verdict, Option<usize>)> {
+    r.invariants
+        .iter()
+        .map(|i| {
+            let len = i.trace.as_ref().map(|t| t.choices.len());
+            (i.invariant.to_string(), i.verdict, len)
+        })
+        .collect()
+}
+
+fn complete(r: &Report) -> bool {
+    r.invariants.iter().all(|i| i.bound_hit.is_none())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn symmetry_changes_no_verdict_and_no_shortest_counterexample_length(k in knobs()) {
+        let s = scenario(&k);
+        let full = explore(&s, true, 1);
+        let reduced = explore(&s, false, 1);
+        prop_assume!(complete(&full) && complete(&reduced));
+        prop_assert_eq!(summary(&full), summary(&reduced));
+        let states = |r: &Report| r.invariants.first().map(|i| i.states).unwrap_or(0);
+        prop_assert!(states(&reduced) <= states(&full));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn untimed_results_are_identical_for_every_thread_count(mut k in knobs()) {
+        k.untimed = true;
+        let s = scenario(&k);
+        let one = explore(&s, false, 1);
+        let json = |r: &Report| {
+            let traces: Vec<_> = r.invariants.iter().map(|i| i.trace.clone()).collect();
+            serde_json::to_string(&(r, traces)).expect("serialises")
+        };
+        for threads in [2, 3, 8] {
+            prop_assert_eq!(json(&one), json(&explore(&s, false, threads)));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The sharpest check of the renaming: states merged by symmetry must
+    /// have the same successors (keys and properties hit), state by state.
+    #[test]
+    fn states_merged_by_symmetry_have_the_same_futures(mut k in knobs()) {
+        k.untimed = true;
+        let s = scenario(&k);
+        let model = tokenrace::model::Model::build(&s);
+        let monitor = tokenrace::check::judge::InvariantMonitor { invariants: s.checked() };
+        let limits = tokenrace::explore::Limits { max_states: 5_000, max_depth: 1_000, max_faults: 1 };
+        let audit = tokenrace::explore::untimed::audit_symmetry(&model, &monitor, &limits);
+        prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());
+    }
+}
