@@ -6,6 +6,7 @@
 //! (`scenario`), judging (`check`) or laying out text (`render`) — each
 //! command file glues those together and returns a [`Code`].
 
+mod bench;
 mod bounds;
 mod check;
 mod explore;
@@ -82,6 +83,9 @@ enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Measure exhaustive exploration: the refresh-race family (N = 2…30,
+    /// untimed) beside SPIN and Stateright, and the windowed corpus.
+    Bench(bench::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,6 +118,7 @@ fn dispatch(command: Command) -> Code {
         Command::Matrix(_) => usage("matrix is not available in this version"),
         Command::Validate(args) => validate::execute(&args),
         Command::Schema => schema::execute(),
+        Command::Bench(args) => bench::execute(&args),
     }
 }
 

@@ -405,7 +405,7 @@ pub fn audit_symmetry<P: Protocol, M: Monitor<P>>(
 ) -> Result<u64, String> {
     type Signature = Vec<(u128, Vec<usize>)>;
     let mut scratch = Scratch::default();
-    let mut signature = |s: &UState<P>, scratch: &mut Scratch<P>| -> Signature {
+    let signature = |s: &UState<P>, scratch: &mut Scratch<P>| -> Signature {
         let mut out: Signature = expand_one(p, m, limits, 0, s, scratch)
             .into_iter()
             .map(|e| {
