@@ -7,10 +7,12 @@
 //! get one dedup key. Explorers keep the real states; only the key is
 //! renamed, so every reported path is a real one.
 //!
-//! The canonical order sorts requests by a signature: the request's own
-//! state plus every pending message and timer that names it (with its own
-//! id replaced by a placeholder). Requests with equal signatures are truly
-//! interchangeable, so any order among them gives the same key.
+//! The canonical order sorts requests by a signature: a digest of the
+//! request's own state plus every pending message, timer and flight that
+//! names it (with its own id replaced by a placeholder). Requests with equal
+//! signatures are interchangeable, so any order among them gives the same
+//! key. Whatever order is chosen, the key is the state under *some*
+//! renaming, so a poor order only costs dedup, never soundness.
 //!
 //! Renaming goes through one function per type ([`rename_msg`],
 //! [`rename_timer`], [`rename_world`], …) and each destructures its type
@@ -21,8 +23,7 @@ use super::client::{ClientState, Request};
 use super::msg::{Caller, Msg, RequestId, Timer};
 use super::refresh::Flight;
 use super::{Model, World};
-use crate::engine::encode::ByteSink;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 
 /// The placeholder a signature uses for the request it describes.
 const SELF: u16 = 0;
@@ -65,52 +66,59 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
 }
 
 /// The client's request indexes (0-based) sorted by signature; ties keep
-/// their current order.
+/// their current order. A signature is a 64-bit digest of the request's
+/// state and of the multiset of items naming it: two requests with equal
+/// signatures are interchangeable except on a digest collision, which only
+/// costs dedup (the key is still the state under some renaming).
 fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<usize> {
-    let count = w.clients[client as usize].requests.len();
-    let mut mentions: Vec<Vec<Vec<u8>>> = vec![Vec::new(); count];
-    let mut note = |named: Option<usize>, bytes: Vec<u8>| {
+    let requests = &w.clients[client as usize].requests;
+    let mut signature: Vec<u64> = requests.iter().map(digest).collect();
+    let mut note = |named: Option<usize>, d: u64| {
         if let Some(i) = named {
-            mentions[i].push(bytes);
+            // A sum of digests is a digest of the multiset.
+            signature[i] = signature[i].wrapping_add(mix(d));
         }
     };
     for msg in msgs {
-        let (named, bytes) = relative(client, msg, |m, f| rename_msg(m, f));
-        note(named, bytes);
+        note_item(client, msg, |m, f| rename_msg(m, f), &mut note);
     }
     for timer in timers {
-        let (named, bytes) = relative(client, timer, |t, f| rename_timer(t, f));
-        note(named, bytes);
+        note_item(client, timer, |t, f| rename_timer(t, f), &mut note);
     }
     for flight in w.flights.iter().flatten() {
-        let (named, bytes) = relative(client, flight, |x, f| rename_flight(x, f));
-        note(named, bytes);
+        note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
     }
-    let signatures: Vec<Vec<u8>> = w.clients[client as usize]
-        .requests
-        .iter()
-        .zip(mentions.iter_mut())
-        .map(|(request, named)| {
-            named.sort_unstable();
-            let mut sink = ByteSink::default();
-            sink.put(request);
-            sink.put(named);
-            sink.bytes
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..count).collect();
-    order.sort_by(|a, b| signatures[*a].cmp(&signatures[*b]));
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    order.sort_by_key(|&i| signature[i]);
     order
 }
 
-/// The request of `client` an item names (at most one per item, as in
-/// every message and timer of the model), and the item's encoding with
-/// that request as [`SELF`] and the client's other requests as [`OTHER`].
-fn relative<T: Clone + Hash>(
+/// A fast digest (FxHash of the value's `Hash` stream): a collision only
+/// costs dedup.
+fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A bijective mixer, so that sums of digests do not cancel.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// Digests an item relative to the request of `client` it names (at most
+/// one per item, as in every message and timer of the model): that
+/// request becomes [`SELF`], the client's other requests [`OTHER`].
+fn note_item<T: Clone + Hash>(
     client: u8,
     item: &T,
     rename: impl Fn(&mut T, &dyn Fn(RequestId) -> RequestId),
-) -> (Option<usize>, Vec<u8>) {
+    note: &mut impl FnMut(Option<usize>, u64),
+) {
     let named = std::cell::Cell::new(None);
     let mut copy = item.clone();
     rename(&mut copy, &|id| {
@@ -130,10 +138,10 @@ fn relative<T: Clone + Hash>(
             number: placeholder,
         }
     });
-    let mut sink = ByteSink::default();
-    sink.put(&copy);
-    let index = named.get().map(|n| n as usize - 1);
-    (index, sink.bytes)
+    let Some(number) = named.get() else {
+        return;
+    };
+    note(Some(number as usize - 1), digest(&copy));
 }
 
 /// Renames the request ids in the model state (not the order of the
