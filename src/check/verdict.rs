@@ -119,8 +119,10 @@ pub fn explore(
                 stats: Some(stats),
             });
         }
-        let outcome = explore::exhaustive::explore(&s.model, &s.monitor, order, &s.limits, &s.pins)
-            .map_err(|e| schedule_error(scenario, e))?;
+        let outcome = explore::exhaustive::explore_within(
+            &s.model, &s.monitor, order, &s.limits, &s.pins, &budget,
+        )
+        .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
             by,
             outcome,
@@ -144,7 +146,8 @@ pub fn explore(
         Strategy::Default => {
             let first = exhaustive(Order::Bfs, "bfs")?;
             match first.outcome.bound_hit {
-                None => vec![first],
+                // Out of time or memory: random runs would overrun it.
+                None | Some(BoundHit::Time | BoundHit::MaxMemory) => vec![first],
                 Some(_) => vec![first, random()?],
             }
         }

@@ -22,6 +22,8 @@ mod testing;
 #[cfg(test)]
 mod tests;
 pub mod untimed;
+#[cfg(test)]
+mod untimed_tests;
 
 /// Judges what happens in steps. Property indexes are `0..count()`.
 pub trait Monitor<P: Protocol> {
