@@ -35,7 +35,7 @@ const CASES: &[(&str, &str)] = &[
     ("expect-not-in-check", "expect.requests_complete"),
     ("explore-pct", "explore.mode"),
     ("explore-runs-zero", "explore.runs"),
-    ("explore-untimed", "explore.timing"),
+    ("explore-untimed-with-schedule", "schedule"),
     ("huge-number", "seed"),
     ("invalid-utf8-in-string", ""),
     ("latency-min-above-max", "network.latency"),

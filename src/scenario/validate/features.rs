@@ -191,7 +191,10 @@ pub fn untimed_schedule(explore: &Explore, schedule_len: usize, out: &mut Vec<Pr
     if explore.timing == Timing::Untimed && schedule_len > 0 {
         out.push(
             Problem::error("schedule", "an empty schedule with `timing: \"untimed\"`")
-                .found(format!("{schedule_len} selectors"))
+                .found(format!(
+                    "{schedule_len} selector{}",
+                    if schedule_len == 1 { "" } else { "s" }
+                ))
                 .note(
                     "a schedule pins windowed executions; remove it or use `timing: \"windows\"`",
                 ),
