@@ -44,6 +44,7 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
         threads: Some(settings.threads),
         time_ms: Some(settings.time_secs * 1000),
         max_memory: Some(settings.max_memory),
+        no_symmetry: settings.no_symmetry,
         ..ExploreOptions::default()
     };
     let mut rows = Vec::new();

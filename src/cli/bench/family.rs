@@ -26,6 +26,7 @@ pub struct Settings {
     pub time_secs: u64,
     pub threads: usize,
     pub max_memory: u64,
+    pub no_symmetry: bool,
 }
 
 /// One measured run.
@@ -97,6 +98,7 @@ pub fn measure(s: &Scenario, n: u32, settings: &Settings) -> Row {
         threads: Some(settings.threads),
         time_ms: Some(settings.time_secs * 1000),
         max_memory: Some(settings.max_memory),
+        no_symmetry: settings.no_symmetry,
         ..ExploreOptions::default()
     };
     let measured = reset_peak_resident();

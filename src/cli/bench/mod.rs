@@ -55,6 +55,9 @@ pub struct Args {
     /// Skip the windowed corpus.
     #[arg(long)]
     no_corpus: bool,
+    /// Turn symmetry reduction off (to measure what it removes).
+    #[arg(long)]
+    no_symmetry: bool,
 }
 
 /// Runs every measurement and prints the tables.
@@ -63,6 +66,7 @@ pub fn execute(args: &Args) -> Code {
         time_secs: args.time,
         threads: args.threads.max(1),
         max_memory: args.max_memory,
+        no_symmetry: args.no_symmetry,
     };
     eprint_line("bench: single-flight family (untimed, must hold)");
     let verify = family::run_family(family::Client::SingleFlight, args.max_n, &settings);

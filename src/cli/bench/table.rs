@@ -48,13 +48,15 @@ fn best(peers: &[PeerRow], n: u32) -> Option<&PeerRow> {
 pub fn family(rows: &[Row], peers: &[PeerRow], settings: &Settings) -> String {
     let mut out = format!(
         "## Refresh race, single-flight client, untimed: verified (both invariants hold)\n\n\
-         tokenrace: BFS, symmetry reduction, {} thread(s), {} s budget per N. \
+         tokenrace: BFS, symmetry reduction {}, {} thread(s), {} s budget per N. \
          Time = wall clock of the whole search in this process; memory = peak RSS \
          of this process during it. Peers: wall clock of the checker run (SPIN \
          excludes its per-N `spin -a` + `gcc` build).\n\n\
          | N | verdict | states | transitions | time s | states/s | peak MiB | bytes/state | peers (time, states, peak MiB, verdict) | fastest peer / tokenrace |\n\
          |---|---|---|---|---|---|---|---|---|---|\n",
-        settings.threads, settings.time_secs
+        if settings.no_symmetry { "off" } else { "on" },
+        settings.threads,
+        settings.time_secs
     );
     for r in rows {
         let of_n: Vec<String> = peers.iter().filter(|p| p.n == r.n).map(peer_cell).collect();
