@@ -178,3 +178,76 @@ proptest! {
         prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());
     }
 }
+
+fn scale_scenario(name: &str) -> Scenario {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/scale")
+        .join(name);
+    tokenrace::scenario::load(&file).expect("loads").scenario
+}
+
+#[test]
+fn an_untimed_counterexample_says_so_and_replays_in_untimed_semantics() {
+    let s = scale_scenario("refresh-race-naive-n2.json");
+    let report = check::explore(&s, &ExploreOptions::default()).expect("explores");
+    let found = &report.invariants[0];
+    assert_eq!(found.verdict, Verdict::Violated);
+    assert_eq!(found.decided_by, "untimed-bfs");
+    let trace = found.trace.clone().expect("a violation has a trace");
+    let deliveries = trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == tokenrace::trace::StepKind::Message)
+        .count();
+    assert_eq!(deliveries, 7, "the peers' shortest counterexample");
+    assert!(trace.verdicts[0]
+        .note
+        .contains("order of deliveries, not times"));
+    check::replay(&trace).expect("an untimed trace replays");
+    let mut late = trace.clone();
+    let last = late.choices.last_mut().expect("steps");
+    last.at += 1;
+    assert!(
+        check::replay(&late).is_err(),
+        "a delivery takes no time in untimed semantics"
+    );
+}
+
+#[test]
+fn time_comparing_invariants_are_unknown_in_untimed_exploration() {
+    let s = scale_scenario("untimed-time-invariants-unknown.json");
+    let report = check::explore(&s, &ExploreOptions::default()).expect("explores");
+    let complete = report
+        .invariants
+        .iter()
+        .find(|r| r.invariant.to_string() == "requests_complete")
+        .expect("checked");
+    assert_eq!(complete.verdict, Verdict::Unknown);
+    assert!(complete.note.contains("compares times"));
+}
+
+#[test]
+fn a_state_bound_gives_unknown_never_holds() {
+    let s = scale_scenario("refresh-race-single-flight-n10.json");
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        max_states: Some(100),
+        ..ExploreOptions::default()
+    };
+    let report = check::explore(&s, &options).expect("explores");
+    for r in &report.invariants {
+        assert_eq!(r.verdict, Verdict::Unknown);
+        assert_eq!(r.bound_hit.as_deref(), Some("max_states"));
+        assert_eq!(r.states, 100);
+    }
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        time_ms: Some(0),
+        ..ExploreOptions::default()
+    };
+    let report = check::explore(&s, &options).expect("explores");
+    assert!(report
+        .invariants
+        .iter()
+        .all(|r| r.verdict == Verdict::Unknown && r.bound_hit.as_deref() == Some("time")));
+}
