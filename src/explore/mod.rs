@@ -9,6 +9,7 @@
 
 use crate::engine::{Choice, Pin, Protocol};
 
+pub mod audit;
 #[cfg(test)]
 mod brute;
 pub mod budget;
