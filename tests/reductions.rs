@@ -251,3 +251,37 @@ fn a_state_bound_gives_unknown_never_holds() {
         .iter()
         .all(|r| r.verdict == Verdict::Unknown && r.bound_hit.as_deref() == Some("time")));
 }
+
+#[test]
+fn explore_prints_the_same_report_and_trace_for_every_thread_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |threads: &str| {
+        let out = dir.path().join(threads);
+        let outcome = crate::cli::tokenrace(&[
+            "explore",
+            "scenarios/scale/refresh-race-single-flight-n10.json",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        outcome.stdout
+    };
+    assert_eq!(run("1"), run("2"));
+    let naive = |threads: &str| {
+        let out = dir.path().join(format!("naive{threads}"));
+        let outcome = crate::cli::tokenrace(&[
+            "explore",
+            "scenarios/scale/refresh-race-naive-n12.json",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+        let trace = out.join("refresh-race-naive-n12.no_error_while_refresh_valid.trace.json");
+        std::fs::read_to_string(trace).expect("the trace was written")
+    };
+    assert_eq!(naive("1"), naive("3"));
+}

@@ -56,6 +56,12 @@ pub fn build(
         }
         steps.push(step);
     }
+    if untimed {
+        // Diagrams show the clock's own moves as times: say what they mean.
+        if let Some(step) = steps.iter_mut().find(|s| !s.violations.is_empty()) {
+            step.notes.push(UNTIMED_NOTE.to_string());
+        }
+    }
     let verdicts = monitor
         .invariants
         .iter()
@@ -92,7 +98,7 @@ pub fn is_untimed(found_by: &str) -> bool {
 
 /// What an untimed counterexample shows, stated on its verdicts.
 pub const UNTIMED_NOTE: &str = "untimed exploration: this trace shows an order of \
-    deliveries, not times (latencies are ignored; the clock moves only to fire timers)";
+    deliveries, not times (latencies are ignored, the clock moves only to fire timers)";
 
 fn mark(step: &mut TraceStep, first: &mut [Option<usize>], m: &InvariantMonitor, inv: Invariant) {
     let i = m

@@ -212,6 +212,9 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
             let mut r = base(search, Verdict::Violated, None);
             let trace = tracing::build(&s.model, &s.monitor, seed, search.by, path)
                 .expect("explorers return paths that replay");
+            if tracing::is_untimed(search.by) {
+                r.note = "untimed: the trace is an order of deliveries, not times".into();
+            }
             r.trace = Some(trace);
             return r;
         }
