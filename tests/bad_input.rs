@@ -36,7 +36,7 @@ const CASES: &[(&str, &str)] = &[
     ("expect-not-in-check", "expect.requests_complete"),
     ("explore-pct", "explore.mode"),
     ("explore-runs-zero", "explore.runs"),
-    ("explore-untimed", "explore.timing"),
+    ("explore-untimed-with-schedule", "schedule"),
     ("grace-uses-negative", "auth.grace_uses"),
     ("huge-number", "seed"),
     ("invalid-utf8-in-string", ""),

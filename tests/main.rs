@@ -10,3 +10,4 @@ mod docs;
 mod metamorphic;
 mod presets;
 mod properties;
+mod reductions;

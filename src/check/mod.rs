@@ -46,6 +46,14 @@ pub struct ExploreOptions {
     pub max_depth: Option<u64>,
     pub max_states: Option<u64>,
     pub seed: Option<u64>,
+    /// Worker threads of exhaustive search (output never depends on it).
+    pub threads: Option<usize>,
+    /// Wall-clock budget of exhaustive search, in milliseconds (`unknown` when hit).
+    pub time_ms: Option<u64>,
+    /// Memory budget of exhaustive search, in bytes (`unknown` when hit).
+    pub max_memory: Option<u64>,
+    /// Turns symmetry reduction off (to cross-check or measure it).
+    pub no_symmetry: bool,
 }
 
 /// What was established about one invariant.
@@ -116,6 +124,15 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> 
 
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).
 pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+    verdict::explore(scenario, options).map(|(report, _)| report)
+}
+
+/// [`explore`], with the size figures of its exhaustive search (for stderr
+/// and benchmarks: never part of a report).
+pub fn explore_with_stats(
+    scenario: &Scenario,
+    options: &ExploreOptions,
+) -> Result<(Report, Option<crate::explore::budget::SearchStats>), RunError> {
     verdict::explore(scenario, options)
 }
 

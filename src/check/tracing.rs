@@ -26,7 +26,12 @@ pub fn build(
     choices: &Path,
 ) -> Result<Trace, path::PathError> {
     let max_faults = model.scenario.explore.max_faults;
-    let execution = path::execute(model, choices, max_faults)?;
+    let untimed = is_untimed(found_by);
+    let execution = if untimed {
+        crate::engine::untimed::execute(model, choices, max_faults)?
+    } else {
+        path::execute(model, choices, max_faults)?
+    };
     let mut sent_at: Vec<(crate::model::Msg, Millis)> = Vec::new();
     let mut steps = Vec::with_capacity(execution.steps.len());
     let mut first_hit: Vec<Option<usize>> = vec![None; monitor.invariants.len()];
@@ -51,6 +56,12 @@ pub fn build(
         }
         steps.push(step);
     }
+    if untimed {
+        // Diagrams show the clock's own moves as times: say what they mean.
+        if let Some(step) = steps.iter_mut().find(|s| !s.violations.is_empty()) {
+            step.notes.push(UNTIMED_NOTE.to_string());
+        }
+    }
     let verdicts = monitor
         .invariants
         .iter()
@@ -59,7 +70,11 @@ pub fn build(
             invariant,
             verdict: if hit.is_some() { "violated" } else { "unknown" }.to_string(),
             step: *hit,
-            note: String::new(),
+            note: if untimed && hit.is_some() {
+                UNTIMED_NOTE.to_string()
+            } else {
+                String::new()
+            },
         })
         .collect();
     Ok(Trace {
@@ -74,6 +89,16 @@ pub fn build(
         verdicts,
     })
 }
+
+/// Traces found by an untimed search (`found_by` = `untimed-bfs`,
+/// `untimed-dfs`) replay in untimed semantics (docs/performance.md).
+pub fn is_untimed(found_by: &str) -> bool {
+    found_by.starts_with("untimed")
+}
+
+/// What an untimed counterexample shows, stated on its verdicts.
+pub const UNTIMED_NOTE: &str = "untimed exploration: this trace shows an order of \
+    deliveries, not times (latencies are ignored, the clock moves only to fire timers)";
 
 fn mark(step: &mut TraceStep, first: &mut [Option<usize>], m: &InvariantMonitor, inv: Invariant) {
     let i = m

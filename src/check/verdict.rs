@@ -7,10 +7,12 @@ use super::judge::{inapplicable, InvariantMonitor};
 use super::tracing;
 use super::{ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict};
 use crate::engine::Pin;
+use crate::explore::budget::{Budget, SearchStats};
 use crate::explore::{self, BoundHit, Limits, Order, Outcome, ScheduleError};
 use crate::model::Model;
-use crate::scenario::{ExploreMode, Scenario};
+use crate::scenario::{ExploreMode, Invariant, Scenario, Timing};
 use crate::trace::Trace;
+use std::time::{Duration, Instant};
 
 /// Everything a search needs, built once per scenario.
 struct Setup {
@@ -30,8 +32,10 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
             nth: s.nth,
         })
         .collect();
+    let mut model = Model::build(scenario);
+    model.symmetry = !options.no_symmetry;
     Setup {
-        model: Model::build(scenario),
+        model,
         monitor: InvariantMonitor {
             invariants: scenario.checked(),
         },
@@ -61,10 +65,36 @@ fn schedule_error(scenario: &Scenario, e: ScheduleError) -> RunError {
 struct Searched {
     by: &'static str,
     outcome: Outcome,
+    stats: Option<SearchStats>,
 }
 
+/// The wall-clock, memory and thread settings of a search.
+fn budget(options: &ExploreOptions) -> Budget {
+    Budget {
+        deadline: options
+            .time_ms
+            .map(|t| Instant::now() + Duration::from_millis(t)),
+        max_memory: options.max_memory,
+        threads: options.threads.unwrap_or(1).max(1),
+    }
+}
+
+/// Invariants that compare times: untimed exploration cannot judge them
+/// (SPEC §2), so they are `unknown` there, with [`UNTIMED_UNKNOWN`].
+const TIME_COMPARING: [Invariant; 3] = [
+    Invariant::ExpiredAccessRejected,
+    Invariant::AttackerWindow,
+    Invariant::RequestsComplete,
+];
+
+const UNTIMED_UNKNOWN: &str =
+    "compares times: not judged by untimed exploration, which ignores latencies";
+
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).
-pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, RunError> {
+pub fn explore(
+    scenario: &Scenario,
+    options: &ExploreOptions,
+) -> Result<(Report, Option<SearchStats>), RunError> {
     let s = setup(scenario, options);
     let seed = options.seed.unwrap_or(scenario.seed);
     let runs = options.runs.unwrap_or(scenario.explore.runs);
@@ -72,10 +102,32 @@ pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, 
         Strategy::Default if scenario.explore.mode == ExploreMode::Random => Strategy::Random,
         other => other,
     };
-    let exhaustive = |order, by| -> Result<Searched, RunError> {
-        let outcome = explore::exhaustive::explore(&s.model, &s.monitor, order, &s.limits, &s.pins)
-            .map_err(|e| schedule_error(scenario, e))?;
-        Ok(Searched { by, outcome })
+    let budget = budget(options);
+    let untimed = scenario.explore.timing == Timing::Untimed;
+    let exhaustive = |order, by: &'static str| -> Result<Searched, RunError> {
+        if untimed {
+            let (outcome, stats) =
+                explore::untimed::explore(&s.model, &s.monitor, order, &s.limits, &budget);
+            let by = if order == Order::Bfs {
+                "untimed-bfs"
+            } else {
+                "untimed-dfs"
+            };
+            return Ok(Searched {
+                by,
+                outcome,
+                stats: Some(stats),
+            });
+        }
+        let outcome = explore::exhaustive::explore_within(
+            &s.model, &s.monitor, order, &s.limits, &s.pins, &budget,
+        )
+        .map_err(|e| schedule_error(scenario, e))?;
+        Ok(Searched {
+            by,
+            outcome,
+            stats: None,
+        })
     };
     let random = || -> Result<Searched, RunError> {
         let outcome =
@@ -84,6 +136,7 @@ pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, 
         Ok(Searched {
             by: "random",
             outcome,
+            stats: None,
         })
     };
     let searches = match strategy {
@@ -93,12 +146,14 @@ pub fn explore(scenario: &Scenario, options: &ExploreOptions) -> Result<Report, 
         Strategy::Default => {
             let first = exhaustive(Order::Bfs, "bfs")?;
             match first.outcome.bound_hit {
-                None => vec![first],
+                // Out of time or memory: random runs would overrun it.
+                None | Some(BoundHit::Time | BoundHit::MaxMemory) => vec![first],
                 Some(_) => vec![first, random()?],
             }
         }
     };
-    Ok(report(scenario, &s, seed, &searches))
+    let stats = searches.iter().find_map(|x| x.stats.clone());
+    Ok((report(scenario, &s, seed, &searches), stats))
 }
 
 fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> Report {
@@ -126,6 +181,8 @@ fn bound_name(hit: BoundHit) -> &'static str {
     match hit {
         BoundHit::MaxStates => "max_states",
         BoundHit::MaxDepth => "max_depth",
+        BoundHit::Time => "time",
+        BoundHit::MaxMemory => "max_memory",
     }
 }
 
@@ -145,16 +202,29 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         note: String::new(),
         trace: None,
     };
+    let untimed_blind =
+        |search: &Searched| tracing::is_untimed(search.by) && TIME_COMPARING.contains(&invariant);
     for search in searches {
+        if untimed_blind(search) {
+            continue;
+        }
         if let Some(path) = &search.outcome.violations[i] {
             let mut r = base(search, Verdict::Violated, None);
             let trace = tracing::build(&s.model, &s.monitor, seed, search.by, path)
                 .expect("explorers return paths that replay");
+            if tracing::is_untimed(search.by) {
+                r.note = "untimed: the trace is an order of deliveries, not times".into();
+            }
             r.trace = Some(trace);
             return r;
         }
     }
     let last = searches.last().expect("at least one search ran");
+    if untimed_blind(last) {
+        let mut r = base(last, Verdict::Unknown, None);
+        r.note = UNTIMED_UNKNOWN.to_string();
+        return r;
+    }
     match (last.by, last.outcome.bound_hit) {
         ("random", _) => {
             let mut r = base(last, Verdict::Unknown, Some("runs".into()));

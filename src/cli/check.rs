@@ -42,6 +42,9 @@ pub struct Args {
     /// violation (for pull requests and CI job summaries).
     #[arg(long, value_name = "FILE.md")]
     report: Option<PathBuf>,
+    /// `--max-states`, `--max-memory`, `--time`, `--threads` (per scenario).
+    #[command(flatten)]
+    bounds: super::bounds::BoundArgs,
 }
 
 /// Judges every file found; the highest code wins.
@@ -175,7 +178,7 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
         return entry;
     }
     let started = Instant::now();
-    match check::explore(&scenario, &ExploreOptions::default()) {
+    match check::explore(&scenario, &args.bounds.apply(ExploreOptions::default())) {
         Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
         Err(error) => {
             let message = format!("{}: error: {error}", file.display());

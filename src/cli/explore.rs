@@ -3,9 +3,11 @@
 //! interleavings of one scenario. Every counterexample is written under
 //! `--out` (trace + diagram) and its `tokenrace replay` command printed.
 
+use super::bounds::BoundArgs;
 use super::output::{self, print, shell_quote};
 use super::{load, usage, Code, Format};
 use crate::check::{self, ExploreOptions, Strategy, Verdict};
+use crate::explore::budget::{peak_resident_bytes, SearchStats};
 use crate::render::report;
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -38,13 +40,9 @@ pub struct Args {
     /// Longest path explored.
     #[arg(long, value_name = "D")]
     max_depth: Option<u64>,
-    /// Most distinct states stored by exhaustive search.
-    #[arg(long, value_name = "N")]
-    max_states: Option<u64>,
-    /// Worker threads. Accepted for forward compatibility: the search is
-    /// single-threaded in this version, and output never depends on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    /// `--max-states`, `--max-memory`, `--time`, `--threads`.
+    #[command(flatten)]
+    bounds: BoundArgs,
     /// Seed of random exploration (default: the scenario's `seed`).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
@@ -68,16 +66,16 @@ pub fn execute(args: &Args) -> Code {
     let Some(loaded) = load(&args.file) else {
         return Code::BadInput;
     };
-    let options = ExploreOptions {
+    let options = args.bounds.apply(ExploreOptions {
         strategy,
         runs: args.runs,
         max_depth: args.max_depth,
-        max_states: args.max_states,
         seed: args.seed,
-    };
+        ..ExploreOptions::default()
+    });
     let started = Instant::now();
-    let report = match check::explore(&loaded.scenario, &options) {
-        Ok(report) => report,
+    let (report, stats) = match check::explore_with_stats(&loaded.scenario, &options) {
+        Ok(found) => found,
         Err(error) => {
             output::eprint_line(&format!("{}: error: {error}", args.file.display()));
             return Code::BadInput;
@@ -88,6 +86,9 @@ pub fn execute(args: &Args) -> Code {
         args.file.display(),
         started.elapsed().as_secs_f64()
     ));
+    if let Some(stats) = &stats {
+        output::eprint_line(&stats_line(stats, started.elapsed().as_secs_f64()));
+    }
     let mut code = Code::Clean;
     let mut replays: Vec<report::Replay> = Vec::new();
     for r in report
@@ -133,11 +134,27 @@ fn rerun_command(args: &Args, seed: u64) -> String {
     for (flag, value) in [
         ("--runs", args.runs),
         ("--max-depth", args.max_depth),
-        ("--max-states", args.max_states),
+        ("--max-states", args.bounds.max_states),
     ] {
         if let Some(value) = value {
             command.push_str(&format!(" {flag} {value}"));
         }
     }
     command
+}
+
+/// The size figures of an exhaustive search, for stderr.
+fn stats_line(stats: &SearchStats, secs: f64) -> String {
+    let peak = peak_resident_bytes()
+        .map(|b| format!(", peak memory {:.1} MiB", b as f64 / (1 << 20) as f64))
+        .unwrap_or_default();
+    format!(
+        "{} states ({:.0} states/s), depth {}, {:.1} bytes/state stored \
+         ({:.1} bytes/state canonical encoding){peak}",
+        stats.states,
+        stats.states as f64 / secs.max(1e-9),
+        stats.depth,
+        stats.bytes_per_state(),
+        stats.encoded_bytes_per_state(),
+    )
 }

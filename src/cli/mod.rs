@@ -6,6 +6,8 @@
 //! (`scenario`), judging (`check`) or laying out text (`render`) — each
 //! command file glues those together and returns a [`Code`].
 
+mod bench;
+mod bounds;
 mod check;
 mod completions;
 mod explore;
@@ -89,6 +91,9 @@ enum Command {
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::Args),
+    /// Measure exhaustive exploration: the refresh-race family (N = 2…30,
+    /// untimed) beside SPIN and Stateright, and the windowed corpus.
+    Bench(bench::Args),
 }
 
 /// The whole program: parse argv, run the command, map its outcome to an
@@ -116,6 +121,7 @@ fn dispatch(command: Command) -> Code {
         Command::Presets(args) => presets::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
+        Command::Bench(args) => bench::execute(&args),
     }
 }
 

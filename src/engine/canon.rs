@@ -8,10 +8,11 @@
 //! Soundness rule: equal keys mean isomorphic states, hence equal futures;
 //! a tie the sort cannot break only costs dedup, never soundness.
 
+use super::encode::{fingerprint, ByteSink};
 use super::pending::{blocked_by_arming_order, Kind, PinState};
-use super::symbolic::SymState;
+use super::symbolic::{Ctx, SymState};
 use super::zone::ORIGIN;
-use super::{Pin, Protocol};
+use super::Protocol;
 
 /// The canonical dedup key: everything that decides the future, with zone
 /// variables renumbered by first use in a payload-sorted event list.
@@ -39,14 +40,31 @@ pub type KeyOf<P> = Key<
 >;
 
 impl<P: Protocol> SymState<P> {
-    /// The canonical dedup key (see [`Key`]).
-    pub fn key(&self, pins: &[Pin]) -> KeyOf<P> {
+    /// The 128-bit fingerprint of the canonical key's encoding (what the
+    /// visited set stores; see `engine::encode`).
+    pub fn fingerprint(&self, ctx: &Ctx<'_, P>) -> u128 {
+        let mut sink = ByteSink::default();
+        sink.put(&self.key(ctx));
+        fingerprint(&sink.bytes)
+    }
+
+    /// The canonical dedup key (see [`Key`]). Without a schedule the
+    /// protocol's symmetry renaming is applied first (pins name actors, so
+    /// with a schedule nothing is renamed).
+    pub fn key(&self, ctx: &Ctx<'_, P>) -> KeyOf<P> {
+        let pins = ctx.pins;
         let events = &self.pending.events;
         let pins_left = !self.pins.done(pins);
         let consumed = self.pins.consumed;
+        let mut model = self.model.clone();
+        let renamed = if pins.is_empty() {
+            Some(self.renamed(ctx.p, &mut model))
+        } else {
+            None
+        };
         let mut rows: Vec<Row<P::Msg, P::Timer>> = Vec::with_capacity(events.len());
         let mut msg_rank = 0;
-        for e in events.iter() {
+        for (i, e) in events.iter().enumerate() {
             let rank = match e.kind {
                 Kind::Msg(_) if pins_left => {
                     msg_rank += 1;
@@ -58,7 +76,11 @@ impl<P: Protocol> SymState<P> {
                     .count() as u32,
             };
             let bound = e.pins.iter().copied().filter(|j| *j >= consumed).collect();
-            rows.push((e.kind.clone(), e.base, e.lo, e.hi, rank, bound));
+            let kind = match &renamed {
+                Some(kinds) => kinds[i].clone(),
+                None => e.kind.clone(),
+            };
+            rows.push((kind, e.base, e.lo, e.hi, rank, bound));
         }
         rows.sort_by(|a, b| (&a.0, a.2, a.3, a.4, &a.5).cmp(&(&b.0, b.2, b.3, b.4, &b.5)));
         let n = self.zone.len();
@@ -88,12 +110,43 @@ impl<P: Protocol> SymState<P> {
             .take(consumed as usize)
             .for_each(|c| *c = 0);
         Key {
-            model: self.model.clone(),
+            model,
             events: rows,
             marks,
             dbm: self.zone.renumbered(&map, n),
             faults: self.faults,
             pins: pin_state,
         }
+    }
+}
+
+impl<P: Protocol> SymState<P> {
+    /// The pending events' payloads after the protocol's symmetry renaming
+    /// (applied to `model` too), in pending order.
+    fn renamed(&self, p: &P, model: &mut P::State) -> Vec<Kind<P::Msg, P::Timer>> {
+        let events = &self.pending.events;
+        let mut msgs: Vec<P::Msg> = Vec::new();
+        let mut timers: Vec<P::Timer> = Vec::new();
+        for e in events {
+            match &e.kind {
+                Kind::Msg(m) => msgs.push(m.clone()),
+                Kind::Timer { timer, .. } => timers.push(timer.clone()),
+            }
+        }
+        p.canonicalize(model, &mut msgs, &mut timers);
+        let (mut msgs, mut timers) = (msgs.into_iter(), timers.into_iter());
+        events
+            .iter()
+            .map(|e| match &e.kind {
+                Kind::Msg(_) => Kind::Msg(msgs.next().expect("one renamed message per message")),
+                Kind::Timer {
+                    urgency, absolute, ..
+                } => Kind::Timer {
+                    timer: timers.next().expect("one renamed timer per timer"),
+                    urgency: *urgency,
+                    absolute: *absolute,
+                },
+            })
+            .collect()
     }
 }

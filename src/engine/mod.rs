@@ -17,11 +17,13 @@
 //! concrete and symbolic time.
 
 pub mod canon;
+pub mod encode;
 pub mod path;
 pub mod pending;
 pub mod rng;
 pub mod sim;
 pub mod symbolic;
+pub mod untimed;
 pub mod zone;
 
 use std::fmt::Debug;
@@ -57,6 +59,19 @@ pub trait Protocol {
     fn endpoints(&self, msg: &Self::Msg) -> (String, String);
     /// Nothing happens after this time; the run ends there.
     fn horizon(&self) -> Millis;
+    /// Symmetry reduction: renames interchangeable actors in a copy of a
+    /// state and of its pending messages and timers, so that states equal up
+    /// to such a renaming become equal (the visited set keys on the result;
+    /// explorers keep the real states). Sound only when the transitions and
+    /// every monitored property are invariant under the renaming. The
+    /// default renames nothing.
+    fn canonicalize(
+        &self,
+        _state: &mut Self::State,
+        _msgs: &mut [Self::Msg],
+        _timers: &mut [Self::Timer],
+    ) {
+    }
 }
 
 /// Latency window `[min, max]` and per-message fault probabilities.

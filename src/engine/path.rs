@@ -168,7 +168,7 @@ fn check_time<P: Protocol>(
 
 /// A fault vector is empty or has one entry per send; a fault needs odds
 /// above zero and budget left.
-fn check_faults<P: Protocol>(
+pub(crate) fn check_faults<P: Protocol>(
     p: &P,
     fx: &Effects<P>,
     used: u32,

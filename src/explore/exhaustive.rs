@@ -12,8 +12,8 @@
 //! execution consumes them all, the result is a [`ScheduleError`] naming
 //! the first pin none got past.
 
+use super::budget::Budget;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
-use crate::engine::canon::KeyOf;
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
@@ -31,12 +31,25 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
+    explore_within(p, m, order, limits, schedule, &Budget::default())
+}
+
+/// [`explore`] within a wall-clock and memory [`Budget`] (its thread count
+/// is not used: the windowed search is sequential).
+pub fn explore_within<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    order: Order,
+    limits: &Limits,
+    schedule: &Schedule,
+    budget: &Budget,
+) -> Result<Outcome, ScheduleError> {
     let ctx = Ctx {
         p,
         pins: schedule,
         max_faults: limits.max_faults,
     };
-    let found = search(&ctx, m, order, limits, None);
+    let found = search_within(&ctx, m, order, limits, None, budget);
     if found.consumed < schedule.len() {
         return Err(ScheduleError::stuck(
             schedule,
@@ -91,14 +104,27 @@ pub(crate) fn search<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     target: Option<usize>,
 ) -> Found {
+    search_within(ctx, m, order, limits, target, &Budget::default())
+}
+
+/// [`search`] within a budget, checked every [`BUDGET_EVERY`] new states.
+fn search_within<P: Protocol, M: Monitor<P>>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    order: Order,
+    limits: &Limits,
+    target: Option<usize>,
+    budget: &Budget,
+) -> Found {
     let mut s = Search::new(ctx, m, limits);
+    s.budget = Some(budget);
     let (init, facts) = SymState::init(ctx);
     let mut hits = Vec::new();
     for f in &facts {
         m.observe(&init.model, f, &mut hits);
     }
     s.record(&hits, u32::MAX, None);
-    s.visited.insert(init.key(ctx.pins));
+    s.visited.insert(init.fingerprint(ctx));
     s.arena.push(Node {
         parent: u32::MAX,
         step: None,
@@ -131,13 +157,17 @@ struct Search<'a, 'p, P: Protocol, M> {
     ctx: &'a Ctx<'p, P>,
     m: &'a M,
     limits: &'a Limits,
-    visited: FxHashSet<KeyOf<P>>,
+    visited: FxHashSet<u128>,
     arena: Vec<Node>,
     frontier: VecDeque<(u32, SymState<P>)>,
     found: Found,
     hits: Vec<usize>,
     stop: bool,
+    budget: Option<&'a Budget>,
 }
+
+/// New states between two budget checks.
+const BUDGET_EVERY: usize = 4096;
 
 impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
     fn new(ctx: &'a Ctx<'p, P>, m: &'a M, limits: &'a Limits) -> Self {
@@ -158,6 +188,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             found,
             hits: Vec::new(),
             stop: false,
+            budget: None,
         }
     }
 
@@ -197,7 +228,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         }
         self.record(&hits, parent, Some(&step));
         self.hits = hits;
-        if state.ended || !self.visited.insert(state.key(self.ctx.pins)) {
+        if state.ended || !self.visited.insert(state.fingerprint(self.ctx)) {
             return true;
         }
         self.arena.push(Node {
@@ -210,6 +241,16 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             self.found.bound_hit = Some(BoundHit::MaxStates);
             self.stop = true;
             return false;
+        }
+        if self.visited.len() % BUDGET_EVERY == 0 {
+            let hit = self
+                .budget
+                .and_then(|b| b.exceeded(self.visited.capacity()));
+            if let Some(hit) = hit {
+                self.found.bound_hit = Some(hit);
+                self.stop = true;
+                return false;
+            }
         }
         true
     }

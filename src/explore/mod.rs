@@ -9,8 +9,10 @@
 
 use crate::engine::{Choice, Pin, Protocol};
 
+pub mod audit;
 #[cfg(test)]
 mod brute;
+pub mod budget;
 pub mod exhaustive;
 pub mod random;
 #[cfg(test)]
@@ -20,6 +22,9 @@ pub mod shrink;
 mod testing;
 #[cfg(test)]
 mod tests;
+pub mod untimed;
+#[cfg(test)]
+mod untimed_tests;
 
 /// Judges what happens in steps. Property indexes are `0..count()`.
 pub trait Monitor<P: Protocol> {
@@ -50,6 +55,10 @@ pub type Path = Vec<Choice>;
 pub enum BoundHit {
     MaxStates,
     MaxDepth,
+    /// The wall-clock budget (`--time`) ran out.
+    Time,
+    /// The memory budget (`--max-memory`) would have been exceeded.
+    MaxMemory,
 }
 
 /// What a search established about each property.

@@ -159,7 +159,7 @@ fn seeded_search<P: Protocol>(
     let (init, _) = SymState::init(ctx);
     let mut arena: Vec<(u32, Option<SymStep>)> = vec![(u32::MAX, None)];
     let mut visited = FxHashSet::default();
-    visited.insert(init.key(ctx.pins));
+    visited.insert(init.fingerprint(ctx));
     let mut stack = vec![(0u32, init)];
     let (mut best, mut bounded) = (0usize, false);
     let mut succs = Vec::new();
@@ -175,7 +175,7 @@ fn seeded_search<P: Protocol>(
         state.successors(ctx, &mut succs);
         shuffle_events(&mut succs, rng);
         for Succ { step, state, .. } in succs.drain(..).rev() {
-            if !state.ended && visited.insert(state.key(ctx.pins)) {
+            if !state.ended && visited.insert(state.fingerprint(ctx)) {
                 arena.push((node, Some(step)));
                 stack.push((arena.len() as u32 - 1, state));
             }

@@ -59,6 +59,9 @@ pub struct Model {
     /// issue marks must outlive it.
     pub keep_marks: bool,
     pub attacker_window: Option<Millis>,
+    /// Symmetry reduction in exhaustive search (`symmetry.rs`); on unless
+    /// a caller turns it off to cross-check it.
+    pub symmetry: bool,
 }
 
 /// The link names of SPEC §1, in a fixed order (index into `Model::links`).
@@ -190,6 +193,7 @@ impl Model {
             grace: s.auth.grace.millis(),
             leeway: s.resource.leeway.millis(),
             attacker_window: s.bounds.attacker_window.map(|d| d.millis()),
+            symmetry: true,
             scenario: s.clone(),
         }
     }

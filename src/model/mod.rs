@@ -24,6 +24,7 @@ pub mod proactive;
 pub mod refresh;
 pub mod resource;
 pub mod store;
+pub mod symmetry;
 pub mod token;
 pub mod user;
 
@@ -157,6 +158,10 @@ impl Protocol for Model {
 
     fn horizon(&self) -> Millis {
         self.horizon
+    }
+
+    fn canonicalize(&self, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
+        symmetry::canonicalize(self, w, msgs, timers);
     }
 }
 

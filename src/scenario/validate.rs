@@ -369,6 +369,7 @@ fn checks(scenario: &Scenario, out: &mut Vec<Problem>) {
         non_negative("bounds.attacker_window", window, out);
     }
     features::explore(&scenario.explore, out);
+    features::untimed_schedule(&scenario.explore, scenario.schedule.len(), out);
     for (invariant, expectation) in &scenario.expect {
         let path = format!("expect.{invariant}");
         features::invariant(&path, *invariant, out);

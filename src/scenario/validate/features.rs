@@ -75,11 +75,20 @@ pub fn explore(explore: &Explore, out: &mut Vec<Problem>) {
             );
         }
     }
-    if explore.timing == Timing::Untimed {
+}
+
+/// Untimed exploration has no send times to pin a schedule to.
+pub fn untimed_schedule(explore: &Explore, schedule_len: usize, out: &mut Vec<Problem>) {
+    if explore.timing == Timing::Untimed && schedule_len > 0 {
         out.push(
-            Problem::error("explore.timing", "\"windows\" (the default)")
-                .found("\"untimed\"")
-                .note("`timing: \"untimed\"` is not supported in this version (v1.1)"),
+            Problem::error("schedule", "an empty schedule with `timing: \"untimed\"`")
+                .found(format!(
+                    "{schedule_len} selector{}",
+                    if schedule_len == 1 { "" } else { "s" }
+                ))
+                .note(
+                    "a schedule pins windowed executions; remove it or use `timing: \"windows\"`",
+                ),
         );
     }
 }

@@ -169,8 +169,17 @@ fn zero_exploration_bounds_are_errors() {
 #[test]
 fn later_exploration_modes_are_refused() {
     fires(json!({"explore": {"mode": "pct"}}), "explore.mode");
-    fires(json!({"explore": {"timing": "untimed"}}), "explore.timing");
     quiet(json!({"explore": {"mode": "random", "timing": "windows"}}));
+}
+
+#[test]
+fn untimed_timing_is_accepted_but_not_with_a_schedule() {
+    quiet(json!({"explore": {"timing": "untimed"}}));
+    fires(
+        json!({"explore": {"timing": "untimed"},
+               "schedule": [{"from": "tab1", "to": "resource"}]}),
+        "schedule",
+    );
 }
 
 #[test]

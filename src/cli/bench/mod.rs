@@ -1,0 +1,103 @@
+//! `tokenrace bench`: the refresh-race family (N concurrent requests on an
+//! expired AT1, rotation, untimed: the model of ../shared/peers) for growing
+//! N, the windowed corpus, and — where installed — the SPIN and Stateright
+//! peers on the same N in the same run, with ratios. A subcommand rather
+//! than `cargo bench`: it measures the shipped binary, needs no dev
+//! dependency, runs the peers as subprocesses, and prints the table
+//! docs/performance.md shows (docs/architecture.md says why).
+//!
+//! Timings and memory are wall-clock measurements: they go to stdout as a
+//! benchmark report, never into verdicts or traces.
+
+mod corpus;
+mod family;
+mod peers;
+mod table;
+
+use super::bounds::parse_size;
+use super::output::{eprint_line, print};
+use super::Code;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Largest N of the single-flight family (verified: holds).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    max_n: u32,
+    /// Largest N of the naive family (violated: shortest counterexample).
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    naive_max_n: u32,
+    /// Largest N the peers run (SPIN needs ~30 s at N = 10 on 2 cores).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    peer_max_n: u32,
+    /// Seconds allowed per tokenrace run; past it the verdict is
+    /// `unknown` and larger N are skipped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    time: u64,
+    /// Worker threads of tokenrace's search.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    threads: usize,
+    /// Memory budget of each tokenrace search (default 8GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8GiB")]
+    max_memory: u64,
+    /// Folder with the peers' models (refresh_race.pml).
+    #[arg(long, value_name = "DIR", default_value = "../shared/peers")]
+    peers: PathBuf,
+    /// The built Stateright peer binary (`stateright-refresh-race`).
+    #[arg(long, value_name = "BIN")]
+    stateright: Option<PathBuf>,
+    /// Skip the peers.
+    #[arg(long)]
+    no_peers: bool,
+    /// The windowed corpus explored exhaustively (every *.json below it).
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    corpus: PathBuf,
+    /// Skip the windowed corpus.
+    #[arg(long)]
+    no_corpus: bool,
+    /// Turn symmetry reduction off (to measure what it removes).
+    #[arg(long)]
+    no_symmetry: bool,
+}
+
+/// Runs every measurement and prints the tables.
+pub fn execute(args: &Args) -> Code {
+    let settings = family::Settings {
+        time_secs: args.time,
+        threads: args.threads.max(1),
+        max_memory: args.max_memory,
+        no_symmetry: args.no_symmetry,
+    };
+    eprint_line("bench: single-flight family (untimed, must hold)");
+    let verify = family::run_family(family::Client::SingleFlight, args.max_n, &settings);
+    eprint_line("bench: naive family (untimed, must be violated)");
+    let bug = family::run_family(family::Client::Naive, args.naive_max_n, &settings);
+    let peers = if args.no_peers {
+        peers::Peers::none("skipped (--no-peers)")
+    } else {
+        peers::Peers::find(&args.peers, args.stateright.as_deref())
+    };
+    let peer_verify = peers.run(
+        family::Client::SingleFlight,
+        args.peer_max_n.min(args.max_n),
+    );
+    let peer_bug = peers.run(family::Client::Naive, args.peer_max_n.min(args.naive_max_n));
+    let mut out = table::family(&verify, &peer_verify, &settings);
+    out.push_str(&table::bugs(&bug, &peer_bug));
+    out.push_str(&peers.notes());
+    let mut code = family::code(&verify, &bug);
+    if !args.no_corpus {
+        match corpus::run(&args.corpus, &settings) {
+            Ok(rows) => {
+                code = code.max(corpus::code(&rows));
+                out.push_str(&table::corpus(&rows));
+            }
+            Err(message) => {
+                eprint_line(&format!("bench: {message}"));
+                code = Code::BadInput;
+            }
+        }
+    }
+    print(&out);
+    code
+}

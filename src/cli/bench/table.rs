@@ -1,0 +1,157 @@
+//! The bench's Markdown tables: tokenrace per N beside each peer, with the
+//! ratio of the fastest peer's time to tokenrace's.
+
+use super::corpus;
+use super::family::{Row, Settings};
+use super::peers::PeerRow;
+use crate::check::Verdict;
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("-".into(), |b| {
+        format!("{:.1}", b as f64 / (1 << 20) as f64)
+    })
+}
+
+fn secs(s: Option<f64>) -> String {
+    s.map_or("-".into(), |s| format!("{s:.3}"))
+}
+
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Holds => "holds",
+        Verdict::Violated => "violated",
+        Verdict::Unknown => "unknown",
+    }
+}
+
+fn peer_cell(p: &PeerRow) -> String {
+    format!(
+        "{} {}: {} s, {} states, {} MiB, {}",
+        p.tool,
+        p.config,
+        secs(p.secs),
+        p.states.map_or("-".into(), |s| s.to_string()),
+        mib(p.peak_kib.map(|k| k * 1024)),
+        p.verdict
+    )
+}
+
+/// The fastest peer run of size `n`, by wall time.
+fn best(peers: &[PeerRow], n: u32) -> Option<&PeerRow> {
+    peers
+        .iter()
+        .filter(|p| p.n == n && p.secs.is_some())
+        .min_by(|a, b| a.secs.partial_cmp(&b.secs).expect("times are numbers"))
+}
+
+/// The single-flight family: verified (`holds`) per N.
+pub fn family(rows: &[Row], peers: &[PeerRow], settings: &Settings) -> String {
+    let mut out = format!(
+        "## Refresh race, single-flight client, untimed: verified (both invariants hold)\n\n\
+         tokenrace: BFS, symmetry reduction {}, {} thread(s), {} s budget per N. \
+         Time = wall clock of the whole search in this process; memory = peak RSS \
+         of this process during it. Peers: wall clock of the checker run (SPIN \
+         excludes its per-N `spin -a` + `gcc` build).\n\n\
+         | N | verdict | states | transitions | time s | states/s | peak MiB | bytes/state | peers (time, states, peak MiB, verdict) | fastest peer / tokenrace |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
+        if settings.no_symmetry { "off" } else { "on" },
+        settings.threads,
+        settings.time_secs
+    );
+    for r in rows {
+        let of_n: Vec<String> = peers.iter().filter(|p| p.n == r.n).map(peer_cell).collect();
+        let ratio = best(peers, r.n)
+            .and_then(|p| p.secs)
+            .map_or("-".into(), |t| format!("{:.0}x", t / r.secs.max(1e-6)));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.3} | {:.0} | {} | {:.1} | {} | {} |\n",
+            r.n,
+            verdict(r.verdict),
+            r.states,
+            r.transitions,
+            r.secs,
+            r.states as f64 / r.secs.max(1e-9),
+            mib(r.peak_bytes),
+            r.bytes_per_state,
+            if of_n.is_empty() {
+                "-".into()
+            } else {
+                of_n.join("<br>")
+            },
+            ratio
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The naive family: violated, with the counterexample's deliveries.
+pub fn bugs(rows: &[Row], peers: &[PeerRow]) -> String {
+    let mut out = String::from(
+        "## Refresh race, naive client, untimed: bug found (`no_error_while_refresh_valid` violated)\n\n\
+         Deliveries = message deliveries in the shortest counterexample (tokenrace's \
+         trace also has the three steps that set the race up: login, AT1 expiry, request start).\n\n\
+         | N | verdict | states | time s | deliveries | peers (time, states, peak MiB, verdict; deliveries) | fastest peer / tokenrace |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        let of_n: Vec<String> = peers
+            .iter()
+            .filter(|p| p.n == r.n)
+            .map(|p| {
+                let d = p.deliveries.map_or("-".into(), |d| d.to_string());
+                format!("{}; {d}", peer_cell(p))
+            })
+            .collect();
+        let ratio = best(peers, r.n)
+            .and_then(|p| p.secs)
+            .map_or("-".into(), |t| format!("{:.1}x", t / r.secs.max(1e-6)));
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.4} | {} | {} | {} |\n",
+            r.n,
+            verdict(r.verdict),
+            r.states,
+            r.secs,
+            r.deliveries.map_or("-".into(), |d| d.to_string()),
+            if of_n.is_empty() {
+                "-".into()
+            } else {
+                of_n.join("<br>")
+            },
+            ratio
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The windowed corpus, one row per scenario and a total.
+pub fn corpus(rows: &[corpus::Row]) -> String {
+    let mut out = String::from(
+        "## Windowed corpus, exhaustive (each scenario's own `explore` block)\n\n\
+         | scenario | states | time s | expectations met | bound hit |\n|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {:.3} | {}/{} | {} |\n",
+            r.file,
+            r.states,
+            r.secs,
+            r.met,
+            r.expected,
+            if r.bounded { "yes" } else { "no" }
+        ));
+    }
+    let total: f64 = rows.iter().map(|r| r.secs).sum();
+    let states: u64 = rows.iter().map(|r| r.states).sum();
+    out.push_str(&format!(
+        "| **total: {} scenarios** | {} | {:.3} | {}/{} | {} |\n\n",
+        rows.len(),
+        states,
+        total,
+        rows.iter().map(|r| r.met).sum::<usize>(),
+        rows.iter().map(|r| r.expected).sum::<usize>(),
+        rows.iter().filter(|r| r.bounded).count()
+    ));
+    out
+}

@@ -1,0 +1,343 @@
+//! Untimed semantics (SPEC §2 "Untimed exploration"): the asynchronous
+//! network of classic model checkers. Latencies are ignored; any message in
+//! flight may be delivered next and delivery takes no virtual time; the
+//! clock moves only by a move of its own (a *tick*: advance to the next
+//! timer, which fires). Nothing fires after the horizon. A step is one
+//! delivery (or one timer) plus the receiver's whole reaction.
+//!
+//! It owns the untimed state, its moves, its canonical fingerprint (with the
+//! protocol's symmetry applied) and [`execute`], the checker every untimed
+//! path and replay goes through. It does not search (`explore::untimed`).
+//!
+//! Timers keep their exact times (`After(d)` is `now + d`, marks are the
+//! times of the steps that set them), so a tick fires them in the concrete
+//! simulator's order: time, deadlines first, deadlines by `Timer` order,
+//! then arming order. A timer due at `now` fires only by a tick: messages
+//! may still be delivered before it, as they take no time.
+
+use super::encode::{fingerprint, ByteSink};
+use super::path::{check_faults, Execution, PathError};
+use super::pending::fault_vectors;
+use super::{Choice, Effects, Event, EventId, Fault, Millis, Protocol, StepRecord, Urgency, When};
+use std::cmp::Ordering;
+
+/// A timer at its exact time.
+#[derive(Clone, Debug)]
+pub struct Armed<T> {
+    /// Creation sequence number (shared with messages).
+    pub id: EventId,
+    /// When it fires.
+    pub at: Millis,
+    /// Deadlines fire before ordinary timers at one instant.
+    pub urgency: Urgency,
+    /// What fires.
+    pub timer: T,
+}
+
+/// Firing order without the arming rank: time, deadlines first, deadlines
+/// by `Timer` order. Ties keep arming order.
+fn due_order<T: Ord>(a: (Millis, Urgency, &T), b: (Millis, Urgency, &T)) -> Ordering {
+    let deadline = |u: Urgency, t| (u == Urgency::Deadline).then_some(t);
+    a.0.cmp(&b.0)
+        .then(a.1.cmp(&b.1))
+        .then_with(|| deadline(a.1, a.2).cmp(&deadline(b.1, b.2)))
+}
+
+/// An untimed state: the model, messages in flight in creation order,
+/// timers in firing order, marks, the clock and the fault budget used.
+#[derive(Debug)]
+pub struct UState<P: Protocol> {
+    /// The model.
+    pub model: P::State,
+    /// Messages in flight, in creation order.
+    pub msgs: Vec<(EventId, P::Msg)>,
+    /// Timers, in the order they will fire.
+    pub timers: Vec<Armed<P::Timer>>,
+    /// Named moments, sorted by mark.
+    pub marks: Vec<(P::Mark, Millis)>,
+    /// The clock.
+    pub now: Millis,
+    /// The id the next event gets.
+    pub next_id: u32,
+    /// Drops plus duplicates so far.
+    pub faults: u32,
+}
+
+impl<P: Protocol> Clone for UState<P> {
+    fn clone(&self) -> Self {
+        UState {
+            model: self.model.clone(),
+            msgs: self.msgs.clone(),
+            timers: self.timers.clone(),
+            marks: self.marks.clone(),
+            now: self.now,
+            next_id: self.next_id,
+            faults: self.faults,
+        }
+    }
+}
+
+/// What may happen next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// Deliver the message at this index of `msgs`.
+    Deliver(usize),
+    /// Advance the clock to the first timer and fire it.
+    Tick,
+}
+
+/// A step whose handler ran; its faults are not chosen yet.
+pub struct Begun<P: Protocol> {
+    /// The event's id.
+    pub id: EventId,
+    /// What happened.
+    pub event: Event<P>,
+    /// What the handler asked for.
+    pub fx: Effects<P>,
+}
+
+/// Scratch buffers for fingerprints, one per worker thread.
+pub struct Scratch<P: Protocol> {
+    sink: ByteSink,
+    msgs: Vec<P::Msg>,
+    timers: Vec<P::Timer>,
+}
+
+impl<P: Protocol> Default for Scratch<P> {
+    fn default() -> Self {
+        Scratch {
+            sink: ByteSink::default(),
+            msgs: Vec::new(),
+            timers: Vec::new(),
+        }
+    }
+}
+
+impl<P: Protocol> UState<P> {
+    /// The state after `init` at time 0 (init's sends are never faulted),
+    /// with init's facts.
+    pub fn init(p: &P) -> (UState<P>, Vec<P::Fact>) {
+        let mut fx = Effects::default();
+        let model = p.init(&mut fx);
+        let mut s = UState {
+            model,
+            msgs: Vec::new(),
+            timers: Vec::new(),
+            marks: Vec::new(),
+            now: 0,
+            next_id: 0,
+            faults: 0,
+        };
+        s.commit(&fx, &[]);
+        (s, std::mem::take(&mut fx.facts))
+    }
+
+    /// Every move, in canonical order: messages by creation, then the tick
+    /// (when a timer is due by the horizon).
+    pub fn moves(&self, p: &P, out: &mut Vec<Move>) {
+        out.extend((0..self.msgs.len()).map(Move::Deliver));
+        if self.timers.first().is_some_and(|t| t.at <= p.horizon()) {
+            out.push(Move::Tick);
+        }
+    }
+
+    /// Takes the move's event out and runs its handler.
+    pub fn begin(&mut self, p: &P, mv: Move) -> Begun<P> {
+        let mut fx = Effects::default();
+        match mv {
+            Move::Deliver(i) => {
+                let (id, msg) = self.msgs.remove(i);
+                p.deliver(&mut self.model, &msg, &mut fx);
+                Begun {
+                    id,
+                    event: Event::Deliver(msg),
+                    fx,
+                }
+            }
+            Move::Tick => {
+                let armed = self.timers.remove(0);
+                self.now = armed.at;
+                p.fire(&mut self.model, &armed.timer, &mut fx);
+                Begun {
+                    id: armed.id,
+                    event: Event::Fire(armed.timer),
+                    fx,
+                }
+            }
+        }
+    }
+
+    /// Fault vectors the step may take, all-delivered first.
+    pub fn fault_options(&self, p: &P, b: &Begun<P>, max_faults: u32) -> Vec<Vec<Fault>> {
+        fault_vectors(p, &b.fx, self.faults, max_faults)
+    }
+
+    fn fresh_id(&mut self) -> EventId {
+        let id = EventId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    /// Applies a step's effects: cancels, marks, sends (with faults; a
+    /// duplicate is two copies), timers at their exact times, unmarks.
+    pub fn commit(&mut self, fx: &Effects<P>, faults: &[Fault]) {
+        self.faults += faults.iter().filter(|f| **f != Fault::Deliver).count() as u32;
+        if !fx.cancels.is_empty() {
+            self.timers.retain(|t| !fx.cancels.contains(&t.timer));
+        }
+        for k in &fx.marks {
+            match self.marks.binary_search_by(|(m, _)| m.cmp(k)) {
+                Ok(i) => self.marks[i].1 = self.now,
+                Err(i) => self.marks.insert(i, (k.clone(), self.now)),
+            }
+        }
+        for (i, msg) in fx.sends.iter().enumerate() {
+            let copies = match faults.get(i).copied().unwrap_or(Fault::Deliver) {
+                Fault::Deliver => 1,
+                Fault::Drop => 0,
+                Fault::Duplicate => 2,
+            };
+            for _ in 0..copies {
+                let id = self.fresh_id();
+                self.msgs.push((id, msg.clone()));
+            }
+        }
+        for (timer, when, urgency) in &fx.timers {
+            let at = self.time_of(when);
+            let id = self.fresh_id();
+            let key = (at, *urgency, timer);
+            let pos = self.timers.partition_point(|t| {
+                due_order((t.at, t.urgency, &t.timer), key) != Ordering::Greater
+            });
+            let armed = Armed {
+                id,
+                at,
+                urgency: *urgency,
+                timer: timer.clone(),
+            };
+            self.timers.insert(pos, armed);
+        }
+        self.marks.retain(|(k, _)| !fx.unmarks.contains(k));
+    }
+
+    /// The exact time of a timer armed now; a moment already passed (or an
+    /// unknown mark) means at once.
+    fn time_of(&self, when: &When<P::Mark>) -> Millis {
+        match when {
+            When::After(d) => self.now + d,
+            When::At(t) => (*t).max(self.now),
+            When::FromMark(k, off) => match self.marks.binary_search_by(|(m, _)| m.cmp(k)) {
+                Ok(i) => (self.marks[i].1 as i64 + off).max(self.now as i64) as Millis,
+                Err(_) => self.now,
+            },
+        }
+    }
+
+    /// The dedup fingerprint and encoded size: the model, the multiset of
+    /// messages in flight and the timer sequence (ids left out), after the
+    /// protocol's symmetry renaming; marks, clock and faults used.
+    pub fn key(&self, p: &P, scratch: &mut Scratch<P>) -> (u128, usize) {
+        let mut model = self.model.clone();
+        scratch.msgs.clear();
+        scratch
+            .msgs
+            .extend(self.msgs.iter().map(|(_, m)| m.clone()));
+        scratch.timers.clear();
+        scratch
+            .timers
+            .extend(self.timers.iter().map(|t| t.timer.clone()));
+        p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
+        scratch.msgs.sort_unstable();
+        let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
+            .timers
+            .iter()
+            .zip(&scratch.timers)
+            .map(|(t, renamed)| (t.at, t.urgency, renamed))
+            .collect();
+        rows.sort_by(|a, b| due_order(*a, *b));
+        let sink = &mut scratch.sink;
+        sink.clear();
+        sink.put(&model);
+        sink.put(&scratch.msgs);
+        sink.put(&rows);
+        sink.put(&self.marks);
+        sink.put(&self.now);
+        sink.put(&self.faults);
+        (fingerprint(&sink.bytes), sink.bytes.len())
+    }
+
+    /// The move that takes pending event `id`, checked against the untimed
+    /// rules at time `at`.
+    fn move_of(&self, p: &P, k: usize, c: &Choice) -> Result<Move, PathError> {
+        let bad = |why: &str| PathError::Time {
+            step: k,
+            at: c.at,
+            why: why.to_string(),
+        };
+        if let Some(i) = self.msgs.iter().position(|(id, _)| *id == c.event) {
+            return if c.at == self.now {
+                Ok(Move::Deliver(i))
+            } else {
+                Err(bad("untimed: a delivery takes no time"))
+            };
+        }
+        let Some(pos) = self.timers.iter().position(|t| t.id == c.event) else {
+            return Err(PathError::NotPending {
+                step: k,
+                event: c.event.0,
+            });
+        };
+        if pos > 0 {
+            return Err(PathError::Overtakes {
+                step: k,
+                other: self.timers[0].id.0,
+            });
+        }
+        let due = self.timers[0].at;
+        if due > p.horizon() {
+            return Err(bad("after the horizon"));
+        }
+        if c.at != due {
+            return Err(bad("untimed: a timer fires at its exact time"));
+        }
+        Ok(Move::Tick)
+    }
+}
+
+/// Re-executes an untimed path, checking every choice against the untimed
+/// rules (a delivery at the current time, a tick to the first timer, faults
+/// allowed). This is the replay of untimed traces and the self-check of
+/// every untimed counterexample.
+pub fn execute<P: Protocol>(
+    p: &P,
+    path: &[Choice],
+    max_faults: u32,
+) -> Result<Execution<P>, PathError> {
+    let (mut s, _) = UState::init(p);
+    let mut steps = Vec::with_capacity(path.len());
+    for (k, c) in path.iter().enumerate() {
+        let mv = s.move_of(p, k, c)?;
+        let mut begun = s.begin(p, mv);
+        check_faults(p, &begun.fx, s.faults, max_faults, k, &c.faults)?;
+        s.commit(&begun.fx, &c.faults);
+        let sent = begun
+            .fx
+            .sends
+            .drain(..)
+            .enumerate()
+            .map(|(i, m)| (m, c.faults.get(i).copied().unwrap_or(Fault::Deliver)))
+            .collect();
+        steps.push(StepRecord {
+            at: s.now,
+            id: begun.id,
+            event: begun.event,
+            sent,
+            facts: std::mem::take(&mut begun.fx.facts),
+        });
+    }
+    Ok(Execution {
+        steps,
+        state: s.model,
+        ended: false,
+    })
+}

@@ -1,0 +1,394 @@
+//! Exhaustive search in untimed semantics (`engine::untimed`): BFS for
+//! shortest counterexamples (in steps), DFS for low memory. The visited set
+//! holds 128-bit fingerprints of canonical states (symmetry applied by the
+//! protocol); the frontier keeps the real states and the arena keeps parent
+//! pointers, so every reported path is a real execution, replayed by
+//! `engine::untimed::execute` before it is returned.
+//!
+//! BFS is level-synchronous and processes each level in blocks: a block's
+//! successors (handlers, canonical forms, fingerprints) are computed by
+//! `threads` workers on contiguous slices, then merged one by one in
+//! frontier order. The merge is the sequential search's own order, so the
+//! result is identical for every thread count.
+
+use super::budget::{Budget, SearchStats};
+use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
+use crate::engine::untimed::{execute, Move, Scratch, UState};
+use crate::engine::{Choice, EventId, Protocol};
+use rustc_hash::FxHashSet;
+use std::collections::VecDeque;
+
+/// States expanded between two merges (and two budget checks).
+const BLOCK: usize = 4096;
+
+/// A stored state: its parent and the step that reached it.
+#[derive(Clone, Copy)]
+struct Node {
+    parent: u32,
+    event: u32,
+    fault_ix: u16,
+}
+
+/// One transition computed by a worker, waiting for the merge.
+pub(crate) struct Expanded<P: Protocol> {
+    parent: u32,
+    event: EventId,
+    fault_ix: u16,
+    pub(crate) state: UState<P>,
+    pub(crate) key: u128,
+    size: usize,
+    pub(crate) hits: Vec<usize>,
+}
+
+/// Bounds needed to expand states on worker threads.
+pub trait Shareable: Protocol + Sync
+where
+    Self::State: Send + Sync,
+    Self::Msg: Send + Sync,
+    Self::Timer: Send + Sync,
+    Self::Mark: Send + Sync,
+{
+}
+
+impl<P> Shareable for P
+where
+    P: Protocol + Sync,
+    P::State: Send + Sync,
+    P::Msg: Send + Sync,
+    P::Timer: Send + Sync,
+    P::Mark: Send + Sync,
+{
+}
+
+/// Every untimed execution, deduplicated on canonical fingerprints. BFS
+/// returns per property a shortest counterexample (fewest steps), ties
+/// broken by canonical move order, whatever `budget.threads` is.
+pub fn explore<P, M>(
+    p: &P,
+    m: &M,
+    order: Order,
+    limits: &Limits,
+    budget: &Budget,
+) -> (Outcome, SearchStats)
+where
+    P: Shareable,
+    P::State: Send + Sync,
+    P::Msg: Send + Sync,
+    P::Timer: Send + Sync,
+    P::Mark: Send + Sync,
+    M: Monitor<P> + Sync,
+{
+    let mut s = Search::new(p, m, limits, budget);
+    let (init, facts) = UState::init(p);
+    let mut hits = Vec::new();
+    for f in &facts {
+        m.observe(&init.model, f, &mut hits);
+    }
+    s.record(&hits, u32::MAX, None);
+    let (key, size) = init.key(p, &mut Scratch::default());
+    s.visited.insert(key);
+    s.stats.encoded_bytes += size as u64;
+    s.arena.push(Node {
+        parent: u32::MAX,
+        event: u32::MAX,
+        fault_ix: 0,
+    });
+    match order {
+        Order::Bfs => s.bfs(init),
+        Order::Dfs => s.dfs(init),
+    }
+    s.finish()
+}
+
+/// Search bookkeeping.
+struct Search<'a, P: Protocol, M> {
+    p: &'a P,
+    m: &'a M,
+    limits: &'a Limits,
+    budget: &'a Budget,
+    visited: FxHashSet<u128>,
+    arena: Vec<Node>,
+    violations: Vec<Option<Vec<(EventId, u16)>>>,
+    transitions: u64,
+    bound_hit: Option<BoundHit>,
+    stats: SearchStats,
+    stop: bool,
+}
+
+impl<'a, P, M> Search<'a, P, M>
+where
+    P: Shareable,
+    P::State: Send + Sync,
+    P::Msg: Send + Sync,
+    P::Timer: Send + Sync,
+    P::Mark: Send + Sync,
+    M: Monitor<P> + Sync,
+{
+    fn new(p: &'a P, m: &'a M, limits: &'a Limits, budget: &'a Budget) -> Self {
+        Search {
+            p,
+            m,
+            limits,
+            budget,
+            visited: FxHashSet::default(),
+            arena: Vec::new(),
+            violations: vec![None; m.count()],
+            transitions: 0,
+            bound_hit: None,
+            stats: SearchStats::default(),
+            stop: false,
+        }
+    }
+
+    /// Every property has a counterexample, or a bound stopped the search.
+    fn finished(&self) -> bool {
+        self.stop || (!self.violations.is_empty() && self.violations.iter().all(Option::is_some))
+    }
+
+    fn bfs(&mut self, init: UState<P>) {
+        let mut level: Vec<(u32, UState<P>)> = vec![(0, init)];
+        let mut depth = 0u64;
+        while !level.is_empty() && !self.finished() {
+            if depth >= self.limits.max_depth {
+                self.bound_hit.get_or_insert(BoundHit::MaxDepth);
+                break;
+            }
+            self.stats.peak_frontier = self.stats.peak_frontier.max(level.len() as u64);
+            let mut next = Vec::new();
+            for block in level.chunks(BLOCK) {
+                let expanded = expand_block(self.p, self.m, self.limits, self.budget, block);
+                for e in expanded {
+                    if let Some(state) = self.merge(e) {
+                        next.push(state);
+                    }
+                    if self.finished() {
+                        return;
+                    }
+                }
+                self.check_budget();
+                if self.finished() {
+                    return;
+                }
+            }
+            level = next;
+            depth += 1;
+            self.stats.depth = depth;
+        }
+    }
+
+    fn dfs(&mut self, init: UState<P>) {
+        let mut stack: VecDeque<(u32, u32, UState<P>)> = VecDeque::from([(0, 0, init)]);
+        let mut scratch = Scratch::default();
+        let mut since_check = 0;
+        while let Some((node, depth, state)) = stack.pop_back() {
+            if self.finished() {
+                return;
+            }
+            if depth as u64 >= self.limits.max_depth {
+                self.bound_hit.get_or_insert(BoundHit::MaxDepth);
+                continue;
+            }
+            self.stats.depth = self.stats.depth.max(depth as u64 + 1);
+            let succs = expand_one(self.p, self.m, self.limits, node, &state, &mut scratch);
+            let mut fresh = Vec::new();
+            for e in succs {
+                if let Some(s) = self.merge(e) {
+                    fresh.push(s);
+                }
+                if self.finished() {
+                    return;
+                }
+            }
+            stack.extend(fresh.into_iter().rev().map(|(n, s)| (n, depth + 1, s)));
+            self.stats.peak_frontier = self.stats.peak_frontier.max(stack.len() as u64);
+            since_check += 1;
+            if since_check == BLOCK {
+                since_check = 0;
+                self.check_budget();
+            }
+        }
+    }
+
+    /// Judges one transition (in canonical order) and stores its target if
+    /// new; returns the new node and state.
+    fn merge(&mut self, e: Expanded<P>) -> Option<(u32, UState<P>)> {
+        self.transitions += 1;
+        self.record(&e.hits, e.parent, Some((e.event, e.fault_ix)));
+        if !self.visited.insert(e.key) {
+            return None;
+        }
+        self.stats.encoded_bytes += e.size as u64;
+        self.arena.push(Node {
+            parent: e.parent,
+            event: e.event.0,
+            fault_ix: e.fault_ix,
+        });
+        if self.visited.len() as u64 >= self.limits.max_states {
+            self.bound_hit = Some(BoundHit::MaxStates);
+            self.stop = true;
+        }
+        Some((self.arena.len() as u32 - 1, e.state))
+    }
+
+    fn check_budget(&mut self) {
+        if let Some(hit) = self.budget.exceeded(self.visited.capacity()) {
+            self.bound_hit = Some(hit);
+            self.stop = true;
+        }
+    }
+
+    /// Keeps the first counterexample of each property hit.
+    fn record(&mut self, hits: &[usize], parent: u32, last: Option<(EventId, u16)>) {
+        for &q in hits {
+            if self.violations[q].is_some() {
+                continue;
+            }
+            let mut path: Vec<(EventId, u16)> = last.into_iter().collect();
+            let mut at = parent;
+            while at != u32::MAX && at != 0 {
+                let node = self.arena[at as usize];
+                path.push((EventId(node.event), node.fault_ix));
+                at = node.parent;
+            }
+            path.reverse();
+            self.violations[q] = Some(path);
+        }
+    }
+
+    fn finish(self) -> (Outcome, SearchStats) {
+        let p = self.p;
+        let max_faults = self.limits.max_faults;
+        let violations = self
+            .violations
+            .iter()
+            .map(|v| v.as_ref().map(|steps| choices(p, steps, max_faults)))
+            .collect();
+        let states = self.visited.len() as u64;
+        let mut stats = self.stats;
+        stats.states = states;
+        stats.table_bytes = self.visited.capacity() as u64 * 17 + self.arena.capacity() as u64 * 12;
+        let outcome = Outcome {
+            violations,
+            states,
+            transitions: self.transitions,
+            runs: 0,
+            bound_hit: self.bound_hit,
+        };
+        (outcome, stats)
+    }
+}
+
+/// Successors of one state in canonical order: moves (messages by
+/// creation, then the tick), per move its fault vectors.
+pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+    node: u32,
+    state: &UState<P>,
+    scratch: &mut Scratch<P>,
+) -> Vec<Expanded<P>> {
+    let mut moves = Vec::new();
+    state.moves(p, &mut moves);
+    let mut out = Vec::with_capacity(moves.len());
+    for mv in moves {
+        let mut begun_state = state.clone();
+        let mut begun = begun_state.begin(p, mv);
+        let options = begun_state.fault_options(p, &begun, limits.max_faults);
+        let facts = std::mem::take(&mut begun.fx.facts);
+        let mut after = Some(begun_state);
+        for (ix, faults) in options.iter().enumerate() {
+            let mut next = if ix + 1 == options.len() {
+                after.take().expect("the last option takes the state")
+            } else {
+                after
+                    .clone()
+                    .expect("the state is kept until the last option")
+            };
+            next.commit(&begun.fx, faults);
+            let mut hits = Vec::new();
+            for f in &facts {
+                m.observe(&next.model, f, &mut hits);
+            }
+            let (key, size) = next.key(p, scratch);
+            out.push(Expanded {
+                parent: node,
+                event: begun.id,
+                fault_ix: ix as u16,
+                state: next,
+                key,
+                size,
+                hits,
+            });
+        }
+    }
+    out
+}
+
+/// Successors of a block of states, computed by `budget.threads` workers
+/// on contiguous slices and concatenated in frontier order.
+fn expand_block<P, M>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+    budget: &Budget,
+    block: &[(u32, UState<P>)],
+) -> Vec<Expanded<P>>
+where
+    P: Shareable,
+    P::State: Send + Sync,
+    P::Msg: Send + Sync,
+    P::Timer: Send + Sync,
+    P::Mark: Send + Sync,
+    M: Monitor<P> + Sync,
+{
+    let slice = |part: &[(u32, UState<P>)]| {
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        for (node, state) in part {
+            out.extend(expand_one(p, m, limits, *node, state, &mut scratch));
+        }
+        out
+    };
+    let threads = budget.threads.max(1);
+    if threads == 1 || block.len() < 2 * threads {
+        return slice(block);
+    }
+    let size = block.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = block
+            .chunks(size)
+            .map(|part| scope.spawn(move || slice(part)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("an exploration worker panicked"))
+            .collect()
+    })
+}
+
+/// Re-executes a stored path to recover each step's time and faults; the
+/// result is checked by `engine::untimed::execute`, so it replays.
+fn choices<P: Protocol>(p: &P, steps: &[(EventId, u16)], max_faults: u32) -> Path {
+    let (mut state, _) = UState::init(p);
+    let mut path: Vec<Choice> = Vec::with_capacity(steps.len());
+    for &(event, fault_ix) in steps {
+        let mv = match state.msgs.iter().position(|(id, _)| *id == event) {
+            Some(i) => Move::Deliver(i),
+            None => Move::Tick,
+        };
+        let begun = state.begin(p, mv);
+        let options = state.fault_options(p, &begun, max_faults);
+        let faults = options[fault_ix as usize].clone();
+        state.commit(&begun.fx, &faults);
+        path.push(Choice {
+            event,
+            at: state.now,
+            faults,
+        });
+    }
+    if let Err(e) = execute(p, &path, max_faults) {
+        panic!("engine bug: an untimed counterexample does not replay: {e}");
+    }
+    path
+}
