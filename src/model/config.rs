@@ -182,9 +182,7 @@ impl Model {
                 drop: 0.0,
                 duplicate: 0.0,
             },
-            marks_needed: clients
-                .iter()
-                .any(|c| c.proactive.is_some() || c.preflight),
+            marks_needed: clients.iter().any(|c| c.proactive.is_some() || c.preflight),
             keep_marks,
             clients,
             store_count: stores.len(),

@@ -27,8 +27,7 @@ use crate::engine::{Urgency, When};
 
 /// True when `client` has `preflight` and its clock says `at` has expired.
 pub fn expired_on_clock(m: &Model, w: &World, client: ClientIx, at: At) -> bool {
-    m.clients[client as usize].preflight
-        && w.clients[client as usize].preflight_expired == Some(at)
+    m.clients[client as usize].preflight && w.clients[client as usize].preflight_expired == Some(at)
 }
 
 /// A request starts with `at`, read from the store in this step: its first

@@ -99,7 +99,10 @@ fn a_fresh_at_is_sent_as_is_and_the_new_one_gets_its_own_timer() {
     m.fire(Timer::Script(0));
     assert_eq!(preflight_timer(&m, At(1)), vec![FIFTEEN_MINUTES]);
     m.fire(Timer::Script(1));
-    assert_eq!(count(&m, |msg| matches!(msg, Msg::Api { at: At(1), .. })), 1);
+    assert_eq!(
+        count(&m, |msg| matches!(msg, Msg::Api { at: At(1), .. })),
+        1
+    );
     m.fire(Timer::AtExpiry(At(1)));
     m.fire(Timer::PreflightExpiry(0, At(1)));
     m.deliver(|msg| matches!(msg, Msg::Api { .. }));
@@ -116,7 +119,10 @@ fn without_preflight_no_timer_is_armed_and_the_expired_at_is_sent() {
     let mut m = manual(r#""preflight": false"#, 1, "");
     start_after_expiry(&mut m);
     assert!(preflight_timer(&m, At(1)).is_empty());
-    assert_eq!(count(&m, |msg| matches!(msg, Msg::Api { at: At(1), .. })), 1);
+    assert_eq!(
+        count(&m, |msg| matches!(msg, Msg::Api { at: At(1), .. })),
+        1
+    );
 }
 
 #[test]
@@ -150,7 +156,10 @@ fn single_flight_requests_join_one_preflight_refresh_and_spend_no_retry() {
     );
     m.deliver(|msg| matches!(msg, Msg::Refresh { .. }));
     m.deliver(|msg| matches!(msg, Msg::RefreshOk { .. }));
-    assert_eq!(count(&m, |msg| matches!(msg, Msg::Api { at: At(2), .. })), 2);
+    assert_eq!(
+        count(&m, |msg| matches!(msg, Msg::Api { at: At(2), .. })),
+        2
+    );
     for _ in 0..2 {
         m.deliver(|msg| matches!(msg, Msg::Api { .. }));
     }
@@ -210,6 +219,13 @@ fn a_stored_at_that_expired_on_the_clock_is_refreshed_before_the_retry() {
     assert!(m.in_flight.contains(&refresh), "{:?}", m.in_flight);
     m.deliver(|msg| *msg == refresh);
     m.deliver(|msg| matches!(msg, Msg::RefreshOk { at: At(3), .. }));
-    assert_eq!(count(&m, |msg| matches!(msg, Msg::Api { at: At(3), .. })), 1);
-    assert_eq!(m.world.request(req(1)).retries_left, 0, "the retry costs one");
+    assert_eq!(
+        count(&m, |msg| matches!(msg, Msg::Api { at: At(3), .. })),
+        1
+    );
+    assert_eq!(
+        m.world.request(req(1)).retries_left,
+        0,
+        "the retry costs one"
+    );
 }
