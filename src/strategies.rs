@@ -213,7 +213,8 @@ pub fn client_settings(refresh: &[RefreshStrategy]) -> BoxedStrategy<Client> {
 
 /// [`client_settings`] plus the (v1.1) failure handling: which RT a refresh
 /// reads, clearing the store on failure, timeouts (200ms or 1s) with up to
-/// one resend of a timed-out refresh, and storing answers after logout.
+/// one resend of a timed-out refresh, storing answers after logout, and the
+/// `preflight` expiry check before a call.
 pub fn client_settings_v11(refresh: &[RefreshStrategy]) -> BoxedStrategy<Client> {
     let reads = select(vec![ReadsRt::AtRefresh, ReadsRt::AtRequest]);
     let failure = select(vec![OnRefreshFailure::Keep, OnRefreshFailure::Clear]);
@@ -226,14 +227,16 @@ pub fn client_settings_v11(refresh: &[RefreshStrategy]) -> BoxedStrategy<Client>
         timeout,
         0u32..=1,
         after_logout,
+        any::<bool>(),
     )
         .prop_map(
-            |(client, reads, failure, timeout, resends, after_logout)| Client {
+            |(client, reads, failure, timeout, resends, after_logout, preflight)| Client {
                 reads_rt: reads,
                 on_refresh_failure: failure,
                 timeout,
                 refresh_retries: if timeout.is_some() { resends } else { 0 },
                 after_logout,
+                preflight,
                 ..client
             },
         )

@@ -80,7 +80,6 @@ const CASES: &[(&str, &str)] = &[
     ("unknown-top-level-field", "scheduel"),
     ("unquoted-key", ""),
     ("unterminated-object", ""),
-    ("v11-preflight", "clients[1].preflight"),
     ("whitespace-only", ""),
 ];
 

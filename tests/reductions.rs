@@ -25,7 +25,7 @@ struct Knobs {
     steal_and_replay: bool,
     /// Which (v1.1) settings join in: 0 none; 1 timeouts with a resend and
     /// lost refresh answers; 2 at_request snapshots, clearing on failure and
-    /// storing after logout; 3 non-atomic rotation. Each adds request-id
+    /// storing after logout and preflight; 3 non-atomic rotation. Each adds request-id
     /// bearing state (timeout timers, resends, commits) the renaming must
     /// cover.
     v11: u8,
@@ -127,7 +127,7 @@ fn client_v11(v11: u8) -> &'static str {
     match v11 {
         1 => r#", "timeout": "200ms", "refresh_retries": 1"#,
         2 => {
-            r#", "reads_rt": "at_request", "on_refresh_failure": "clear", "after_logout": "store""#
+            r#", "reads_rt": "at_request", "on_refresh_failure": "clear", "after_logout": "store", "preflight": true"#
         }
         _ => "",
     }

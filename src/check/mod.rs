@@ -178,6 +178,8 @@ pub fn replay(trace: &Trace) -> Result<Trace, ReplayError> {
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
+mod preflight_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_auth;

@@ -6,7 +6,7 @@
 
 use super::msg::{Caller, ClientIx, ErrorCause, Fact, Msg, RequestId, Timer};
 use super::token::{At, Family, Rt};
-use super::{ghost, refresh, Model, Out, World};
+use super::{ghost, preflight, refresh, Model, Out, World};
 use crate::engine::{Urgency, When};
 use crate::scenario::ReadsRt;
 
@@ -26,6 +26,11 @@ pub struct ClientState {
     /// Proactive refreshes (or their resends) still waiting for an answer,
     /// with the RT they presented; any other answer is late or a duplicate.
     pub proactive_awaited: Vec<(super::msg::Refresher, Rt)>,
+    /// `preflight`: the AT its `PreflightExpiry` timer is armed for.
+    pub preflight_armed: Option<At>,
+    /// `preflight`: the stored AT this client's clock says has expired. It
+    /// names one AT, so a fresh AT written to the store is not covered.
+    pub preflight_expired: Option<At>,
 }
 
 /// Where a request is in its life.
@@ -64,7 +69,9 @@ pub enum End {
 pub struct Request {
     pub phase: Phase,
     pub retries_left: u8,
-    /// The AT of its latest call (what `recheck_store` compares against).
+    /// The AT of its latest call, or of the stored AT a preflight found
+    /// expired and refreshed instead of sending (what `recheck_store`
+    /// compares against).
     pub last_at: Option<At>,
     /// `reads_rt: at_request` only: the RT of the pair the request read when
     /// it started, replaced by the RT of each refresh answer it gets (and of
@@ -72,6 +79,9 @@ pub struct Request {
     /// RT and never read the store. `None` for `at_refresh` clients, so
     /// their states stay as small as before.
     pub held_rt: Option<Rt>,
+    /// `preflight`: it refreshed before its first call and has not called
+    /// yet, so the call that follows is no re-send and costs no retry.
+    pub preflight_pending: bool,
 }
 
 impl Request {
@@ -96,9 +106,10 @@ pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut O
             held_rt: held
                 .filter(|_| m.clients[client as usize].reads_rt == ReadsRt::AtRequest)
                 .map(|p| p.rt),
+            preflight_pending: false,
         });
         match held {
-            Some(pair) => call(m, w, id, pair.at, out),
+            Some(pair) => preflight::call_stored(m, w, id, pair.at, out),
             None => session_error(w, id, None, ErrorCause::EmptyStore, out),
         }
     }
@@ -106,10 +117,11 @@ pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut O
 
 /// Sends the API call with `at` (a first call; retries go through
 /// [`retry`]) and arms its timeout, if the client has one.
-fn call(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
+pub(super) fn call(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
     let req = w.request_mut(id);
     req.phase = Phase::Calling { at };
     req.last_at = Some(at);
+    req.preflight_pending = false;
     out.send(Msg::Api {
         from: Caller::Request(id),
         at,
@@ -129,6 +141,23 @@ pub fn retry(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
     assert!(req.retries_left > 0, "retry without a retry left");
     req.retries_left -= 1;
     call(m, w, id, at, out);
+}
+
+/// Sends the call that follows a refresh (or a `recheck_store` re-read)
+/// with `at`: a retry, or the first call of a request whose preflight
+/// refreshed before it had called, which re-sends nothing and costs none.
+pub fn call_after_refresh(m: &Model, w: &mut World, id: RequestId, at: At, out: &mut Out) {
+    if w.request(id).preflight_pending {
+        call(m, w, id, at, out)
+    } else {
+        retry(m, w, id, at, out)
+    }
+}
+
+/// True when the request may still send a call: its first one is pending
+/// (after a preflight refresh), or it has a retry left.
+pub fn may_call(request: &Request) -> bool {
+    request.preflight_pending || request.retries_left > 0
 }
 
 /// The resource server answered this request's call.

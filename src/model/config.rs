@@ -33,6 +33,9 @@ pub struct ClientConfig {
     pub refresh_retries: u8,
     /// What a refresh answer arriving after logout does.
     pub after_logout: AfterLogout,
+    /// Before a call with a stored AT, refresh first if the client's clock
+    /// says it has expired (SPEC §6 `preflight`).
+    pub preflight: bool,
 }
 
 /// The protocol built from one scenario; implements `engine::Protocol`.
@@ -53,9 +56,9 @@ pub struct Model {
     pub refresh_ttl: Millis,
     pub grace: Millis,
     pub leeway: Millis,
-    /// Proactive timers need the issue time of every AT.
+    /// Proactive and preflight timers need the issue time of every AT.
     pub marks_needed: bool,
-    /// A negative skew can move a proactive timer past the AT's expiry, so
+    /// A negative skew can move a client timer past the AT's expiry, so
     /// issue marks must outlive it.
     pub keep_marks: bool,
     pub attacker_window: Option<Millis>,
@@ -163,6 +166,7 @@ impl Model {
                     timeout: c.timeout.map(|d| d.millis()),
                     refresh_retries: c.refresh_retries.min(u8::MAX as u32 - 1) as u8,
                     after_logout: c.after_logout,
+                    preflight: c.preflight,
                 }
             })
             .collect::<Vec<_>>();
@@ -181,7 +185,7 @@ impl Model {
                 drop: 0.0,
                 duplicate: 0.0,
             },
-            marks_needed: clients.iter().any(|c| c.proactive.is_some()),
+            marks_needed: clients.iter().any(|c| c.proactive.is_some() || c.preflight),
             keep_marks,
             clients,
             store_count: stores.len(),

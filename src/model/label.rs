@@ -93,6 +93,14 @@ impl Model {
                 "proactive timer fires".into(),
                 vec![],
             ),
+            Timer::PreflightExpiry(c, at) => {
+                let client = &self.clients[c as usize].name;
+                on(
+                    client,
+                    format!("{at} expires on {client}'s clock (preflight)"),
+                    vec![at.to_string()],
+                )
+            }
             Timer::Script(i) => self.action_label(i as usize),
             Timer::CallTimeout(id) => on(
                 &self.request_name(id),

@@ -6,7 +6,7 @@
 //!
 //! One file per actor: [`user`] (the script), [`client`] (requests),
 //! [`refresh`] (client refresh strategies), [`proactive`] (proactive
-//! timers), [`failure`] (timeouts, resends, `on_refresh_failure`),
+//! timers), [`preflight`] (the expiry check before a call), [`failure`] (timeouts, resends, `on_refresh_failure`),
 //! [`store`] (token stores),
 //! [`auth`], [`resource`], [`denylist`], [`attacker`]; [`ghost`] holds the
 //! judgements invariants need (was the session valid?).
@@ -20,6 +20,7 @@ pub mod failure;
 pub mod ghost;
 pub mod label;
 pub mod msg;
+pub mod preflight;
 pub mod proactive;
 pub mod refresh;
 pub mod resource;
@@ -134,6 +135,7 @@ impl Protocol for Model {
         match *timer {
             Timer::Script(index) => user::on_script(self, w, index as usize, out),
             Timer::Proactive(client) => refresh::on_proactive(self, w, client, out),
+            Timer::PreflightExpiry(client, at) => preflight::on_expiry(self, w, client, at),
             Timer::AttackerWindow(theft) => attacker::on_window_closed(w, theft),
             Timer::CallTimeout(request) => client::on_call_timeout(w, request, out),
             Timer::RefreshTimeout(by) => failure::on_refresh_timeout(self, w, by, out),
@@ -167,5 +169,7 @@ impl Protocol for Model {
 
 #[cfg(test)]
 mod failure_tests;
+#[cfg(test)]
+mod preflight_tests;
 #[cfg(test)]
 mod tests;

@@ -130,6 +130,10 @@ pub enum Timer {
     Script(u16),
     /// A client's proactive refresh timer.
     Proactive(ClientIx),
+    /// `preflight`: the `exp` of the AT in the client's store, read on the
+    /// client's own clock (skew included). A deadline, so a request that
+    /// starts at that instant already finds the AT expired.
+    PreflightExpiry(ClientIx, At),
 }
 
 impl Timer {

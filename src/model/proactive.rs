@@ -36,8 +36,9 @@ pub fn on_proactive(m: &Model, w: &mut World, client: ClientIx, out: &mut Out) {
     refresh::send_refresh(m, w, client, owner, pair.rt, armed, out);
 }
 
-/// (Re-)arms the proactive timer of every client on `store` for the AT it
-/// now holds (SPEC §6: armed whenever the store is written).
+/// (Re-)arms the clock timers (proactive, and `preflight`'s expiry timer)
+/// of every client on `store` for the AT it now holds (SPEC §6: armed
+/// whenever the store is written).
 pub fn arm_proactive(m: &Model, w: &mut World, store: u8, out: &mut Out) {
     for (c, config) in m.clients.iter().enumerate() {
         if config.store == store {
@@ -46,9 +47,11 @@ pub fn arm_proactive(m: &Model, w: &mut World, store: u8, out: &mut Out) {
     }
 }
 
-/// Arms one client's proactive timer for its store's AT, on the client's own
-/// clock (skew included); at most once per AT.
+/// Arms one client's clock timers for its store's AT, on the client's own
+/// clock (skew included): the proactive timer (at most once per AT) and
+/// the preflight expiry timer (`preflight.rs`).
 pub fn arm_one(m: &Model, w: &mut World, client: ClientIx, out: &mut Out) {
+    super::preflight::arm(m, w, client, out);
     let config = &m.clients[client as usize];
     let Some(lead) = config.proactive else {
         return;

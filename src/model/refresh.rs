@@ -8,7 +8,7 @@
 use super::client::{self, Phase};
 use super::msg::{ClientIx, ErrorCause, Fact, Msg, Refresher, RequestId, Timer};
 use super::token::{At, Family, Pair, Rt};
-use super::{attacker, failure, Model, Out, World};
+use super::{attacker, failure, preflight, Model, Out, World};
 use crate::engine::{Urgency, When};
 use crate::scenario::{AfterLogout, ReadsRt};
 
@@ -37,7 +37,7 @@ pub fn on_unauthorized(m: &Model, w: &mut World, id: RequestId, at: At, out: &mu
     let rereads = config.reads_rt == ReadsRt::AtRefresh;
     let stored = w.stores[config.store as usize].pair;
     match stored {
-        Some(pair) if rereads && pair.at > at => client::retry(m, w, id, pair.at, out),
+        Some(pair) if rereads && pair.at > at => preflight::retry_stored(m, w, id, pair.at, out),
         _ if w.flights[scope as usize].is_some() => {
             w.request_mut(id).phase = Phase::Waiting { trigger: at };
         }
@@ -259,7 +259,7 @@ fn settle(
             if request.held_rt.is_some() {
                 request.held_rt = Some(rt); // at_request: it holds what it got
             }
-            client::retry(m, w, id, at, out);
+            client::call_after_refresh(m, w, id, at, out);
         }
         Err(cause @ (ErrorCause::RefreshRejected | ErrorCause::RefreshTimedOut)) => {
             recheck_or_fail(m, w, id, family, cause, out)
@@ -283,14 +283,14 @@ fn recheck_or_fail(
     let request = w.request(id);
     let newer = w.stores[config.store as usize]
         .pair
-        .filter(|p| Some(p.at) > request.last_at && request.retries_left > 0);
+        .filter(|p| Some(p.at) > request.last_at && client::may_call(request));
     match newer {
         Some(pair) if config.recheck_store => {
             let request = w.request_mut(id);
             if request.held_rt.is_some() {
                 request.held_rt = Some(pair.rt);
             }
-            client::retry(m, w, id, pair.at, out)
+            client::call_after_refresh(m, w, id, pair.at, out)
         }
         _ if cause.is_network() => client::network_error(w, id, cause, out),
         _ => client::session_error(w, id, family, cause, out),

@@ -184,7 +184,9 @@ fn rename_client(c: &mut ClientState, f: &dyn Fn(RequestId) -> RequestId) {
         proactive_armed: _,
         proactive_fired: _,
         proactive_sent: _,
-        proactive_awaited, // proactive refreshes and their resends
+        proactive_awaited,    // proactive refreshes and their resends
+        preflight_armed: _,   // an AT
+        preflight_expired: _, // an AT
     } = c;
     requests.iter_mut().for_each(|r| rename_request(r, f));
     proactive_awaited
@@ -199,6 +201,7 @@ fn rename_request(r: &mut Request, _f: &dyn Fn(RequestId) -> RequestId) {
         retries_left: _,
         last_at: _,
         held_rt: _,
+        preflight_pending: _,
     } = r;
 }
 
@@ -263,6 +266,7 @@ pub fn rename_timer(timer: &mut Timer, f: &dyn Fn(RequestId) -> RequestId) {
         | Timer::GraceEnd(_)
         | Timer::AttackerWindow(_)
         | Timer::Script(_)
-        | Timer::Proactive(_) => {}
+        | Timer::Proactive(_)
+        | Timer::PreflightExpiry(..) => {}
     }
 }

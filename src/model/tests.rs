@@ -4,8 +4,8 @@
 
 use super::msg::{Caller, ErrorCause, Fact, Msg, Refresher, RequestId, Timer};
 use super::token::{At, Rt};
-use super::{Model, Out, World};
-use crate::engine::Protocol;
+use super::{Mark, Model, Out, World};
+use crate::engine::{Protocol, When};
 use crate::scenario::{self, Scenario};
 
 pub(super) struct Manual {
@@ -13,6 +13,9 @@ pub(super) struct Manual {
     pub(super) world: World,
     pub(super) in_flight: Vec<Msg>,
     pub(super) facts: Vec<Fact>,
+    /// Every timer armed so far, with when (never removed: cancels and
+    /// firing are the engine's business).
+    pub(super) armed: Vec<(Timer, When<Mark>)>,
 }
 
 impl Manual {
@@ -27,6 +30,7 @@ impl Manual {
             world,
             in_flight: Vec::new(),
             facts: Vec::new(),
+            armed: Vec::new(),
         };
         manual.absorb(out);
         manual
@@ -35,6 +39,8 @@ impl Manual {
     pub(super) fn absorb(&mut self, out: Out) {
         self.in_flight.extend(out.sends);
         self.facts.extend(out.facts);
+        self.armed
+            .extend(out.timers.into_iter().map(|(timer, when, _)| (timer, when)));
     }
 
     pub(super) fn fire(&mut self, timer: Timer) {

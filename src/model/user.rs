@@ -4,7 +4,7 @@
 
 use super::msg::{ClientIx, Fact, Msg};
 use super::token::{Pair, Revocation};
-use super::{attacker, auth, client, refresh, Model, Out, World};
+use super::{attacker, auth, client, preflight, refresh, Model, Out, World};
 use crate::scenario::Step;
 
 /// Script entry `index` fired.
@@ -28,6 +28,9 @@ pub fn on_script(m: &Model, w: &mut World, index: usize, out: &mut Out) {
         Step::Attack { token } => attacker::attack(w, token, out),
         Step::Skew { client, by_ms } => {
             w.clients[client].skew_ms += by_ms;
+            if by_ms < 0 {
+                preflight::clock_went_back(w, client as ClientIx);
+            }
             refresh::arm_one(m, w, client as ClientIx, out);
         }
     }

@@ -237,6 +237,8 @@ pub struct Client {
     pub refresh_retries: u32,
     #[serde(default = "defaults::after_logout")]
     pub after_logout: AfterLogout,
+    /// Before a call with a stored AT, compare its `exp` with the client's
+    /// own clock (skew included) and refresh first if it has passed.
     #[serde(default)]
     pub preflight: bool,
 }

@@ -210,7 +210,6 @@ fn clients(scenario: &Scenario, out: &mut Vec<Problem>) {
         proactive(scenario, i, out);
         failure_handling(client, i, out);
         client_warnings(client, i, out);
-        features::client(client, i, out);
     }
 }
 

@@ -1,31 +1,13 @@
-//! What this version refuses: every (v1.1) field of SPEC §1/§6 at a
-//! non-default value, the (v1.1) invariants, and the exploration modes that
-//! arrive later. Each refusal names the field, so a scenario written for a
-//! newer version fails loudly instead of running with different semantics.
+//! What this version refuses: the (v1.1) invariants it does not judge and
+//! the exploration modes that arrive later (every (v1.1) client and auth
+//! field of SPEC §1/§6 is delivered). Each refusal names the field, so a
+//! scenario written for a newer version fails loudly instead of running
+//! with different semantics.
 //!
 //! Delivering a (v1.1) feature means deleting its line here.
 
 use super::{quoted, Problem};
-use crate::scenario::{Client, Explore, ExploreMode, Invariant, Timing};
-
-fn refuse(path: &str, default: &str, found: String) -> Problem {
-    let field = path.rsplit('.').next().unwrap_or(path);
-    let field = field.split('[').next().unwrap_or(field);
-    Problem::error(path, default).found(found).note(format!(
-        "`{field}` is a v1.1 feature, not supported in this version"
-    ))
-}
-
-/// The (v1.1) client fields not delivered yet (`preflight`).
-pub fn client(client: &Client, i: usize, out: &mut Vec<Problem>) {
-    if client.preflight {
-        out.push(refuse(
-            &format!("clients[{i}].preflight"),
-            "false (the default)",
-            "true".into(),
-        ));
-    }
-}
+use crate::scenario::{Explore, ExploreMode, Invariant, Timing};
 
 /// A (v1.1) invariant named in `check` or `expect`.
 pub fn invariant(path: &str, invariant: Invariant, out: &mut Vec<Problem>) {

@@ -250,11 +250,13 @@ fn v1_1_auth_fields_without_effect_warn() {
 }
 
 #[test]
-fn preflight_is_still_v1_1() {
-    fires(
-        json!({"clients": [{"name": "tab1", "preflight": true}]}),
-        "clients[0].preflight",
-    );
+fn preflight_is_accepted_with_every_strategy() {
+    for strategy in ["naive", "single_flight", "cross_tab"] {
+        quiet(
+            json!({"clients": [{"name": "tab1", "storage": "local_storage",
+            "refresh": strategy, "preflight": true}]}),
+        );
+    }
     quiet(json!({"clients": [{"name": "tab1", "preflight": false}]}));
 }
 
