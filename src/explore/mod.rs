@@ -14,6 +14,7 @@ pub mod audit;
 mod brute;
 pub mod budget;
 pub mod exhaustive;
+pub mod pct;
 pub mod random;
 #[cfg(test)]
 mod search_tests;

@@ -29,14 +29,14 @@ pub struct Run {
 }
 
 /// Collects first hits per property while steps go by.
-struct Judge<'m, M> {
+pub(super) struct Judge<'m, M> {
     m: &'m M,
     first: Vec<Option<usize>>,
     buf: Vec<usize>,
 }
 
 impl<'m, M> Judge<'m, M> {
-    fn new<P: Protocol>(m: &'m M) -> Self
+    pub(super) fn new<P: Protocol>(m: &'m M) -> Self
     where
         M: Monitor<P>,
     {
@@ -47,7 +47,7 @@ impl<'m, M> Judge<'m, M> {
         }
     }
 
-    fn step<P: Protocol>(&mut self, index: usize, state: &P::State, rec: &StepRecord<P>)
+    pub(super) fn step<P: Protocol>(&mut self, index: usize, state: &P::State, rec: &StepRecord<P>)
     where
         M: Monitor<P>,
     {
@@ -63,7 +63,7 @@ impl<'m, M> Judge<'m, M> {
         }
     }
 
-    fn hits(&self) -> Vec<(usize, usize)> {
+    pub(super) fn hits(&self) -> Vec<(usize, usize)> {
         self.first
             .iter()
             .enumerate()
@@ -221,6 +221,22 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
+    collect(p, m, runs, limits, schedule, |i| {
+        run_once(p, m, SimRng::derive(seed, i), limits, schedule)
+    })
+}
+
+/// Runs `run(i)` for `i` in `0..runs` (stopping once every property is
+/// hit); per property the lowest failing run index wins, and its path (cut
+/// after the hit) is shrunk. Shared by random and PCT exploration.
+pub(super) fn collect<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    runs: u64,
+    limits: &Limits,
+    schedule: &Schedule,
+    mut run: impl FnMut(u64) -> Result<Run, ScheduleError>,
+) -> Result<Outcome, ScheduleError> {
     let mut out = Outcome {
         violations: vec![None; m.count()],
         states: 0,
@@ -229,7 +245,7 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
         bound_hit: None,
     };
     for i in 0..runs {
-        let run = run_once(p, m, SimRng::derive(seed, i), limits, schedule)?;
+        let run = run(i)?;
         out.runs += 1;
         out.states += run.steps;
         out.transitions += run.steps;

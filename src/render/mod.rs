@@ -9,6 +9,7 @@
 //! renders of the same trace are byte-identical.
 
 pub mod check;
+pub mod dot;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;
