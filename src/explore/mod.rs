@@ -15,6 +15,8 @@ mod brute;
 pub mod budget;
 pub mod exhaustive;
 pub mod pct;
+#[cfg(test)]
+mod pct_tests;
 pub mod random;
 #[cfg(test)]
 mod search_tests;

@@ -6,10 +6,12 @@
 //! symbolic path is made concrete (times inside every window), and the
 //! result is a concrete path that replays and shrinks like a random run's.
 //!
-//! Threads (see `docs/semantics.md`): a message belongs to its receiving
-//! actor; a timer is a thread of its own (the engine does not know which
-//! actor owns a timer). The horizon has the lowest priority: it is taken
-//! only when nothing else may go.
+//! Threads (see `docs/semantics.md`): a message belongs to its channel,
+//! the (sender, receiver) pair, so two requests racing to the same server
+//! are two threads; a timer is a thread of its own (the engine does not
+//! know which actor owns a timer). Within a thread events go in creation
+//! order, as a thread's instructions go in program order. The horizon has
+//! the lowest priority: it is taken only when nothing else may go.
 
 use super::random::{collect, Judge, Run};
 use super::{BoundHit, Limits, Monitor, Outcome, Path, Schedule, ScheduleError};
@@ -86,7 +88,10 @@ impl Priorities {
 /// The thread an event belongs to; `None` for the horizon.
 fn thread_of<P: Protocol>(p: &P, state: &SymState<P>, id: EventId) -> Option<String> {
     match state.event_of(id)? {
-        Event::Deliver(m) => Some(p.endpoints(&m).1),
+        Event::Deliver(m) => {
+            let (from, to) = p.endpoints(&m);
+            Some(format!("{from} -> {to}"))
+        }
         Event::Fire(t) => Some(format!("timer {t:?}")),
         Event::Horizon => None,
     }
@@ -135,11 +140,15 @@ fn pick<P: Protocol>(
     rng: &mut SimRng,
     prio: &mut Priorities,
 ) -> Option<(EventId, Option<String>)> {
-    let mut best: Option<(usize, EventId, Option<String>)> = None;
     let mut events: Vec<EventId> = succs.iter().map(|s| s.step.event).collect();
     events.dedup();
-    for id in events {
-        let thread = thread_of(p, state, id);
+    let threads: Vec<Option<String>> = events.iter().map(|&id| thread_of(p, state, id)).collect();
+    // Every new thread gets its place first: an insertion shifts ranks.
+    for t in threads.iter().flatten() {
+        prio.rank(rng, t);
+    }
+    let mut best: Option<(usize, EventId, Option<String>)> = None;
+    for (id, thread) in events.into_iter().zip(threads) {
         let rank = match &thread {
             Some(t) => prio.rank(rng, t),
             None => usize::MAX,
@@ -211,4 +220,50 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
             schedule,
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Priorities;
+    use crate::engine::rng::SimRng;
+
+    #[test]
+    fn depth_d_draws_d_minus_one_distinct_change_points() {
+        let mut rng = SimRng::new(5);
+        let prio = Priorities::new(&mut rng, 4, 10);
+        let mut points: Vec<u64> = prio.changes.iter().map(|&(at, _)| at).collect();
+        points.sort_unstable();
+        points.dedup();
+        assert_eq!(points.len(), 3);
+        assert!(points.iter().all(|&at| at < 10));
+        let levels: Vec<usize> = prio.changes.iter().map(|&(_, l)| l).collect();
+        assert_eq!(levels, [1, 2, 3]);
+        assert!(
+            Priorities::new(&mut rng, 5, 2).changes.len() == 2,
+            "at most one per step"
+        );
+    }
+
+    #[test]
+    fn a_change_point_drops_the_running_thread_below_all_others() {
+        let mut rng = SimRng::new(1);
+        let mut prio = Priorities::new(&mut rng, 1, 0);
+        prio.changes = vec![(0, 2), (1, 1)];
+        for t in ["a", "b", "c"] {
+            prio.rank(&mut rng, t);
+        }
+        let top = prio.ranked[0].clone();
+        prio.after_step(0, &top);
+        assert_eq!(prio.rank(&mut rng, &top), 2);
+        prio.rank(&mut rng, "d");
+        assert_eq!(
+            prio.rank(&mut rng, &top),
+            3,
+            "new threads rank above demoted ones"
+        );
+        let next = prio.ranked[0].clone();
+        prio.after_step(1, &next);
+        assert_eq!(prio.rank(&mut rng, &next), 3, "level 1 is below level 2");
+        assert_eq!(prio.rank(&mut rng, &top), 2);
+    }
 }
