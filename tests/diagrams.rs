@@ -1,4 +1,4 @@
-//! Snapshots of the Mermaid, wsd and Markdown renderings of hand-written
+//! Snapshots of the Mermaid, wsd, DOT and Markdown renderings of hand-written
 //! traces (tests/data/traces/), plus a line-by-line check that every
 //! Mermaid line stays inside the documented subset of the grammar.
 
