@@ -185,6 +185,8 @@ pub fn run_pct<P: Protocol, M: Monitor<P>>(
     let (steps, bound_hit) = walk(&ctx, &mut rng, &mut prio, limits);
     let path: Path = super::exhaustive::concrete(&ctx, &steps);
     let mut judge = Judge::new(m);
+    let (init, facts) = SymState::init(&ctx);
+    judge.init(&init.model, &facts);
     let mut index = 0;
     execute_with(p, &path, limits.max_faults, |s, rec| {
         judge.step(index, s, rec);

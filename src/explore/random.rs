@@ -63,6 +63,20 @@ impl<'m, M> Judge<'m, M> {
         }
     }
 
+    /// Facts of `init` itself: a property they break counts as hit at step 0.
+    pub(super) fn init<P: Protocol>(&mut self, state: &P::State, facts: &[P::Fact])
+    where
+        M: Monitor<P>,
+    {
+        self.buf.clear();
+        for f in facts {
+            self.m.observe(state, f, &mut self.buf);
+        }
+        for &q in &self.buf {
+            self.first[q] = Some(0);
+        }
+    }
+
     pub(super) fn hits(&self) -> Vec<(usize, usize)> {
         self.first
             .iter()
@@ -85,11 +99,7 @@ pub fn run_once<P: Protocol, M: Monitor<P>>(
     let mut judge = Judge::new(m);
     let (sim, path) = if schedule.is_empty() {
         let (sim, facts) = Sim::new(p, seed, limits.max_faults);
-        let mut buf = Vec::new();
-        for f in &facts {
-            m.observe(&sim.run.state, f, &mut buf);
-        }
-        buf.iter().for_each(|&q| judge.first[q] = Some(0));
+        judge.init(&sim.run.state, &facts);
         (sim, Vec::new())
     } else {
         pinned_prefix(p, &mut judge, seed, limits, schedule)?
