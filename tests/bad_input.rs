@@ -34,7 +34,7 @@ const CASES: &[(&str, &str)] = &[
     ("empty", ""),
     ("enum-as-number", "auth.reuse"),
     ("expect-not-in-check", "expect.requests_complete"),
-    ("explore-pct", "explore.mode"),
+    ("explore-pct-depth-zero", "explore.pct_depth"),
     ("explore-runs-zero", "explore.runs"),
     ("explore-untimed-with-schedule", "schedule"),
     ("grace-uses-negative", "auth.grace_uses"),

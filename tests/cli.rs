@@ -91,31 +91,6 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn features_not_in_this_version_exit_two_with_a_clear_message() {
-    let cases: [(&[&str], &str); 2] = [
-        (
-            &["explore", "x.json", "--strategy", "pct"],
-            "pct is not available in this version",
-        ),
-        (
-            &[
-                "render",
-                "tests/data/traces/rotation-race.json",
-                "--to",
-                "dot",
-            ],
-            "dot rendering is not available in this version",
-        ),
-    ];
-    for (args, message) in cases {
-        let out = tokenrace(args);
-        assert_eq!(out.code, 2, "{args:?}");
-        assert!(out.stderr.contains(message), "{args:?}: {}", out.stderr);
-        assert!(out.stdout.is_empty());
-    }
-}
-
-#[test]
 fn schema_prints_valid_json() {
     let out = tokenrace(&["schema"]);
     assert_eq!(out.code, 0);
@@ -212,6 +187,7 @@ fn render_prints_every_syntax_of_a_saved_trace() {
         ("mermaid", tokenrace::render::mermaid::render(&trace)),
         ("wsd", tokenrace::render::wsd::render(&trace)),
         ("markdown", tokenrace::render::markdown::render(&trace)),
+        ("dot", tokenrace::render::dot::render(&trace)),
     ];
     for (to, expected) in cases {
         let out = tokenrace(&["render", file, "--to", to]);
@@ -363,6 +339,59 @@ mod needs_engine {
         );
         let replayed = tokenrace(&["replay", trace.to_str().unwrap()]);
         assert_eq!(replayed.code, 1, "{}", replayed.stderr);
+    }
+
+    #[test]
+    fn pct_finds_the_rotation_race_and_its_trace_replays() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("found");
+        let args = |out: &str| {
+            [
+                "explore",
+                "scenarios/seeds/000-two-request-rotation-race.json",
+                "--strategy",
+                "pct",
+                "--runs",
+                "200",
+                "--out",
+            ]
+            .map(str::to_string)
+            .into_iter()
+            .chain([out.to_string()])
+            .collect::<Vec<_>>()
+        };
+        let run = |out: &str| {
+            let args = args(out);
+            tokenrace(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let out = run(out_dir.to_str().unwrap());
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let verdicts: Vec<&str> = out
+            .stdout
+            .lines()
+            .skip(2)
+            .take(13)
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .collect();
+        assert!(
+            verdicts.contains(&"violated") && verdicts.contains(&"unknown"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            !verdicts.contains(&"holds"),
+            "PCT never proves holds: {}",
+            out.stdout
+        );
+        let name = "000-two-request-rotation-race.no_error_while_refresh_valid.trace.json";
+        let trace = out_dir.join(name);
+        let replayed = tokenrace(&["replay", trace.to_str().unwrap()]);
+        assert_eq!(replayed.code, 1, "{}", replayed.stderr);
+        assert!(
+            replayed.stdout.contains("found by pct"),
+            "{}",
+            replayed.stdout
+        );
     }
 
     #[test]

@@ -49,8 +49,13 @@ fn different_seeds_can_give_different_runs() {
 }
 
 #[test]
-fn exhaustive_and_random_exploration_are_reproducible() {
-    for strategy in [Strategy::Bfs, Strategy::Dfs, Strategy::Random] {
+fn exhaustive_random_and_pct_exploration_are_reproducible() {
+    for strategy in [
+        Strategy::Bfs,
+        Strategy::Dfs,
+        Strategy::Random,
+        Strategy::Pct,
+    ] {
         assert_eq!(
             explore_json(strategy),
             explore_json(strategy),
@@ -70,4 +75,35 @@ fn every_run_trace_replays_to_the_same_bytes() {
             serde_json::to_string(&replayed).unwrap()
         );
     }
+}
+
+#[test]
+fn a_pct_scenario_is_decided_by_pct_never_holds_and_its_traces_replay() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/seeds/000-two-request-rotation-race.json");
+    let mut scenario = tokenrace::scenario::load(&file)
+        .expect("seed loads")
+        .scenario;
+    scenario.explore.mode = tokenrace::scenario::ExploreMode::Pct;
+    scenario.explore.runs = 300;
+    let options = ExploreOptions::default();
+    let report = check::explore(&scenario, &options).expect("explores");
+    let race = tokenrace::scenario::Invariant::NoErrorWhileRefreshValid;
+    for r in &report.invariants {
+        assert_eq!(r.decided_by, "pct", "{:?}", r.invariant);
+        assert_ne!(r.verdict, check::Verdict::Holds, "{:?}", r.invariant);
+        if let Some(trace) = &r.trace {
+            let replayed = check::replay(trace).expect("a PCT trace replays");
+            assert_eq!(
+                serde_json::to_string(trace).unwrap(),
+                serde_json::to_string(&replayed).unwrap()
+            );
+        }
+    }
+    let found = report
+        .invariants
+        .iter()
+        .find(|r| r.invariant == race)
+        .unwrap();
+    assert_eq!(found.verdict, check::Verdict::Violated);
 }

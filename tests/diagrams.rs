@@ -1,8 +1,8 @@
-//! Snapshots of the Mermaid, wsd and Markdown renderings of hand-written
+//! Snapshots of the Mermaid, wsd, DOT and Markdown renderings of hand-written
 //! traces (tests/data/traces/), plus a line-by-line check that every
 //! Mermaid line stays inside the documented subset of the grammar.
 
-use tokenrace::render::{markdown, mermaid, wsd};
+use tokenrace::render::{dot, markdown, mermaid, wsd};
 use tokenrace::trace::Trace;
 
 const TRACES: [&str; 2] = ["rotation-race", "edge-cases"];
@@ -34,6 +34,13 @@ fn mermaid_diagrams_match_their_snapshots() {
 fn wsd_diagrams_match_their_snapshots() {
     for name in TRACES {
         snapshot(&format!("{name}.wsd"), &wsd::render(&trace(name)));
+    }
+}
+
+#[test]
+fn dot_graphs_match_their_snapshots() {
+    for name in TRACES {
+        snapshot(&format!("{name}.dot"), &dot::render(&trace(name)));
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Strategy {
     Bfs,
     Dfs,
     Random,
+    /// PCT runs at the scenario's `pct_depth` (cannot prove `holds`).
+    Pct,
 }
 
 /// Overrides of the scenario's `explore` block.

@@ -20,6 +20,8 @@ struct Setup {
     monitor: InvariantMonitor,
     pins: Vec<Pin>,
     limits: Limits,
+    /// The bug depth of PCT runs (`explore.pct_depth`).
+    pct_depth: u32,
 }
 
 fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
@@ -45,6 +47,7 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
             max_depth: options.max_depth.unwrap_or(scenario.explore.max_depth),
             max_faults: scenario.explore.max_faults,
         },
+        pct_depth: scenario.explore.pct_depth,
     }
 }
 
@@ -100,6 +103,7 @@ pub fn explore(
     let runs = options.runs.unwrap_or(scenario.explore.runs);
     let strategy = match options.strategy.unwrap_or(Strategy::Default) {
         Strategy::Default if scenario.explore.mode == ExploreMode::Random => Strategy::Random,
+        Strategy::Default if scenario.explore.mode == ExploreMode::Pct => Strategy::Pct,
         other => other,
     };
     let budget = budget(options);
@@ -139,8 +143,25 @@ pub fn explore(
             stats: None,
         })
     };
+    let pct = || -> Result<Searched, RunError> {
+        let outcome = explore::pct::explore(
+            &s.model,
+            &s.monitor,
+            seed,
+            (runs, s.pct_depth),
+            &s.limits,
+            &s.pins,
+        )
+        .map_err(|e| schedule_error(scenario, e))?;
+        Ok(Searched {
+            by: "pct",
+            outcome,
+            stats: None,
+        })
+    };
     let searches = match strategy {
         Strategy::Random => vec![random()?],
+        Strategy::Pct => vec![pct()?],
         Strategy::Dfs => vec![exhaustive(Order::Dfs, "dfs")?],
         Strategy::Bfs => vec![exhaustive(Order::Bfs, "bfs")?],
         Strategy::Default => {
@@ -231,6 +252,14 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
             r.note = format!(
                 "{} random runs found no violation; random search cannot prove it holds",
                 last.outcome.runs
+            );
+            r
+        }
+        ("pct", _) => {
+            let mut r = base(last, Verdict::Unknown, Some("runs".into()));
+            r.note = format!(
+                "{} PCT runs (depth {}) found no violation; PCT cannot prove it holds",
+                last.outcome.runs, s.pct_depth
             );
             r
         }

@@ -5,7 +5,7 @@
 
 use super::bounds::BoundArgs;
 use super::output::{self, print, shell_quote};
-use super::{load, usage, Code, Format};
+use super::{load, Code, Format};
 use crate::check::{self, ExploreOptions, Strategy, Verdict};
 use crate::explore::budget::{peak_resident_bytes, SearchStats};
 use crate::render::report;
@@ -22,7 +22,8 @@ pub enum StrategyArg {
     Dfs,
     /// Seeded random runs (cannot prove `holds`).
     Random,
-    /// Probabilistic concurrency testing (not in this version).
+    /// Probabilistic concurrency testing at the scenario's `pct_depth`
+    /// (cannot prove `holds`).
     Pct,
 }
 
@@ -57,7 +58,7 @@ pub struct Args {
 /// Explores the file; 1 when any checked invariant is violated.
 pub fn execute(args: &Args) -> Code {
     let strategy = match args.strategy {
-        Some(StrategyArg::Pct) => return usage("pct is not available in this version"),
+        Some(StrategyArg::Pct) => Some(Strategy::Pct),
         Some(StrategyArg::Bfs) => Some(Strategy::Bfs),
         Some(StrategyArg::Dfs) => Some(Strategy::Dfs),
         Some(StrategyArg::Random) => Some(Strategy::Random),

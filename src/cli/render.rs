@@ -3,8 +3,8 @@
 //! is re-executed, so rendering works for traces of any verdict.
 
 use super::output::{self, print};
-use super::{usage, Code};
-use crate::render::{markdown, mermaid, wsd};
+use super::Code;
+use crate::render::{dot, markdown, mermaid, wsd};
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -17,7 +17,7 @@ pub enum Target {
     Wsd,
     /// Markdown: step table, verdicts, Mermaid block.
     Markdown,
-    /// Graphviz state graph (not in this version).
+    /// Graphviz DOT: one lane per actor, numbered edges (`dot -Tsvg`).
     Dot,
 }
 
@@ -31,11 +31,8 @@ pub struct Args {
     to: Target,
 }
 
-/// Renders the trace; 2 when it cannot be read or the target is missing.
+/// Renders the trace; 2 when it cannot be read.
 pub fn execute(args: &Args) -> Code {
-    if args.to == Target::Dot {
-        return usage("dot rendering is not available in this version");
-    }
     let trace = match output::read_trace(&args.trace) {
         Ok(trace) => trace,
         Err(message) => {
@@ -47,7 +44,7 @@ pub fn execute(args: &Args) -> Code {
         Target::Mermaid => mermaid::render(&trace),
         Target::Wsd => wsd::render(&trace),
         Target::Markdown => markdown::render(&trace),
-        Target::Dot => unreachable!("refused above"),
+        Target::Dot => dot::render(&trace),
     };
     print(&text);
     Code::Clean

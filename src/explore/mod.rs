@@ -14,6 +14,9 @@ pub mod audit;
 mod brute;
 pub mod budget;
 pub mod exhaustive;
+pub mod pct;
+#[cfg(test)]
+mod pct_tests;
 pub mod random;
 #[cfg(test)]
 mod search_tests;

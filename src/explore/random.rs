@@ -29,14 +29,14 @@ pub struct Run {
 }
 
 /// Collects first hits per property while steps go by.
-struct Judge<'m, M> {
+pub(super) struct Judge<'m, M> {
     m: &'m M,
     first: Vec<Option<usize>>,
     buf: Vec<usize>,
 }
 
 impl<'m, M> Judge<'m, M> {
-    fn new<P: Protocol>(m: &'m M) -> Self
+    pub(super) fn new<P: Protocol>(m: &'m M) -> Self
     where
         M: Monitor<P>,
     {
@@ -47,7 +47,7 @@ impl<'m, M> Judge<'m, M> {
         }
     }
 
-    fn step<P: Protocol>(&mut self, index: usize, state: &P::State, rec: &StepRecord<P>)
+    pub(super) fn step<P: Protocol>(&mut self, index: usize, state: &P::State, rec: &StepRecord<P>)
     where
         M: Monitor<P>,
     {
@@ -63,7 +63,21 @@ impl<'m, M> Judge<'m, M> {
         }
     }
 
-    fn hits(&self) -> Vec<(usize, usize)> {
+    /// Facts of `init` itself: a property they break counts as hit at step 0.
+    pub(super) fn init<P: Protocol>(&mut self, state: &P::State, facts: &[P::Fact])
+    where
+        M: Monitor<P>,
+    {
+        self.buf.clear();
+        for f in facts {
+            self.m.observe(state, f, &mut self.buf);
+        }
+        for &q in &self.buf {
+            self.first[q] = Some(0);
+        }
+    }
+
+    pub(super) fn hits(&self) -> Vec<(usize, usize)> {
         self.first
             .iter()
             .enumerate()
@@ -85,11 +99,7 @@ pub fn run_once<P: Protocol, M: Monitor<P>>(
     let mut judge = Judge::new(m);
     let (sim, path) = if schedule.is_empty() {
         let (sim, facts) = Sim::new(p, seed, limits.max_faults);
-        let mut buf = Vec::new();
-        for f in &facts {
-            m.observe(&sim.run.state, f, &mut buf);
-        }
-        buf.iter().for_each(|&q| judge.first[q] = Some(0));
+        judge.init(&sim.run.state, &facts);
         (sim, Vec::new())
     } else {
         pinned_prefix(p, &mut judge, seed, limits, schedule)?
@@ -221,6 +231,22 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
+    collect(p, m, runs, limits, schedule, |i| {
+        run_once(p, m, SimRng::derive(seed, i), limits, schedule)
+    })
+}
+
+/// Runs `run(i)` for `i` in `0..runs` (stopping once every property is
+/// hit); per property the lowest failing run index wins, and its path (cut
+/// after the hit) is shrunk. Shared by random and PCT exploration.
+pub(super) fn collect<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    runs: u64,
+    limits: &Limits,
+    schedule: &Schedule,
+    mut run: impl FnMut(u64) -> Result<Run, ScheduleError>,
+) -> Result<Outcome, ScheduleError> {
     let mut out = Outcome {
         violations: vec![None; m.count()],
         states: 0,
@@ -229,7 +255,7 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
         bound_hit: None,
     };
     for i in 0..runs {
-        let run = run_once(p, m, SimRng::derive(seed, i), limits, schedule)?;
+        let run = run(i)?;
         out.runs += 1;
         out.states += run.steps;
         out.transitions += run.steps;

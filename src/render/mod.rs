@@ -1,6 +1,6 @@
 //! Renderers: pure functions from a [`Trace`] (or a [`crate::check::Report`],
 //! a `check` summary, a [`crate::check::matrix::Matrix`]) to text — Mermaid,
-//! wsd, Markdown, the human/JSON reports, JUnit XML.
+//! wsd, Markdown, Graphviz DOT, the human/JSON reports, JUnit XML.
 //!
 //! What this module owns: the layout of every diagram and report, the
 //! escaping each syntax needs, and the participant order they share.
@@ -9,6 +9,7 @@
 //! renders of the same trace are byte-identical.
 
 pub mod check;
+pub mod dot;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;

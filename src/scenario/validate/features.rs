@@ -7,7 +7,7 @@
 //! Delivering a (v1.1) feature means deleting its line here.
 
 use super::{quoted, Problem};
-use crate::scenario::{Explore, ExploreMode, Invariant, Timing};
+use crate::scenario::{Explore, Invariant, Timing};
 
 /// A (v1.1) invariant named in `check` or `expect`.
 pub fn invariant(path: &str, invariant: Invariant, out: &mut Vec<Problem>) {
@@ -35,13 +35,15 @@ pub fn check(list: &[Invariant], out: &mut Vec<Problem>) {
     }
 }
 
-/// Zero bounds and the exploration modes of a later version.
+/// Zero bounds (and a zero PCT depth).
 pub fn explore(explore: &Explore, out: &mut Vec<Problem>) {
-    if explore.mode == ExploreMode::Pct {
+    if explore.pct_depth == 0 {
         out.push(
-            Problem::error("explore.mode", "\"exhaustive\" or \"random\"")
-                .found("\"pct\"")
-                .note("`mode: \"pct\"` is not supported in this version (v1.1)"),
+            Problem::error("explore.pct_depth", "a whole number ≥ 1")
+                .found("0")
+                .note(
+                    "PCT's bug depth counts the ordering constraints a bug needs; 1 is the least",
+                ),
         );
     }
     for (field, value) in [

@@ -167,8 +167,13 @@ fn zero_exploration_bounds_are_errors() {
 }
 
 #[test]
-fn later_exploration_modes_are_refused() {
-    fires(json!({"explore": {"mode": "pct"}}), "explore.mode");
+fn pct_is_accepted_but_not_at_depth_zero() {
+    quiet(json!({"explore": {"mode": "pct"}}));
+    quiet(json!({"explore": {"mode": "pct", "pct_depth": 1}}));
+    fires(
+        json!({"explore": {"mode": "pct", "pct_depth": 0}}),
+        "explore.pct_depth",
+    );
     quiet(json!({"explore": {"mode": "random", "timing": "windows"}}));
 }
 
