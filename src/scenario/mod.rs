@@ -6,8 +6,10 @@
 //! That is `model/`'s job; here a field is only well-formed or not.
 
 pub mod builder;
+pub mod client;
 pub mod duration;
 pub mod error;
+pub mod invariant;
 pub mod load;
 pub mod presets;
 pub mod schema;
@@ -18,8 +20,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use builder::{BuildError, ScenarioBuilder};
+pub use client::{
+    AfterLogout, Client, OnRefreshFailure, ReadsRt, RefreshStrategy, Storage, StorePolicy,
+};
 pub use duration::Duration;
 pub use error::{Problem, ScenarioError};
+pub use invariant::{Expectation, Invariant};
 pub use load::{load, parse, parse_bytes, Loaded};
 pub use presets::PresetName;
 pub use validate::validate;
@@ -202,122 +208,6 @@ pub struct LinkOverride {
     pub duplicate: Option<f64>,
 }
 
-/// One app instance: a browser tab, a mobile app, a device (SPEC §1 "clients").
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Client {
-    /// Unique; ASCII letters, digits, `_` and `-` (it is part of actor names
-    /// such as `tab1.req2`).
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
-    pub name: String,
-    /// Tabs on one device with a shared storage kind share one token store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
-    #[serde(default = "defaults::storage")]
-    pub storage: Storage,
-    #[serde(default = "defaults::refresh")]
-    pub refresh: RefreshStrategy,
-    #[serde(default)]
-    pub proactive: Option<Duration>,
-    #[serde(default = "defaults::retries")]
-    pub retries: u32,
-    #[serde(default)]
-    pub recheck_store: bool,
-    #[serde(default = "defaults::store_policy")]
-    pub store_policy: StorePolicy,
-    #[serde(default = "defaults::reads_rt")]
-    pub reads_rt: ReadsRt,
-    #[serde(default = "defaults::on_refresh_failure")]
-    pub on_refresh_failure: OnRefreshFailure,
-    #[serde(default)]
-    pub timeout: Option<Duration>,
-    /// Resends of a timed-out refresh with the same RT (at most 254).
-    #[serde(default)]
-    #[schemars(range(max = 254))]
-    pub refresh_retries: u32,
-    #[serde(default = "defaults::after_logout")]
-    pub after_logout: AfterLogout,
-    /// Before a call with a stored AT, compare its `exp` with the client's
-    /// own clock (skew included) and refresh first if it has passed.
-    #[serde(default)]
-    pub preflight: bool,
-}
-
-impl Client {
-    /// The device name, defaulting to the client's own name (SPEC §1).
-    pub fn device_name(&self) -> &str {
-        self.device.as_deref().unwrap_or(&self.name)
-    }
-
-    /// A client with every default, for tests and the builder API.
-    pub fn named(name: &str) -> Client {
-        Client {
-            name: name.to_string(),
-            device: None,
-            storage: defaults::storage(),
-            refresh: defaults::refresh(),
-            proactive: None,
-            retries: defaults::retries(),
-            recheck_store: false,
-            store_policy: defaults::store_policy(),
-            reads_rt: defaults::reads_rt(),
-            on_refresh_failure: defaults::on_refresh_failure(),
-            timeout: None,
-            refresh_retries: 0,
-            after_logout: defaults::after_logout(),
-            preflight: false,
-        }
-    }
-}
-
-#[derive(
-    Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Storage {
-    Memory,
-    LocalStorage,
-    Cookie,
-}
-
-#[derive(
-    Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum RefreshStrategy {
-    Naive,
-    SingleFlight,
-    CrossTab,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum StorePolicy {
-    LastWriteWins,
-    NewestWins,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadsRt {
-    AtRefresh,
-    AtRequest,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum OnRefreshFailure {
-    Keep,
-    Clear,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum AfterLogout {
-    Discard,
-    Store,
-}
-
 /// One script entry as written: a flat record so that errors point at the
 /// exact field. [`validate()`] turns it into a typed [`Step`].
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -432,98 +322,6 @@ pub enum ExploreMode {
 pub enum Timing {
     Windows,
     Untimed,
-}
-
-/// The invariant names of SPEC §3; their spelling is part of the contract.
-#[derive(
-    Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Invariant {
-    NoErrorWhileRefreshValid,
-    NoStaleOverwrite,
-    RequestsComplete,
-    ExpiredAccessRejected,
-    RevokedAccessRejected,
-    ReplayDetected,
-    NoTokenTheft,
-    SingleRefreshPerExpiry,
-    AttackerWindow,
-    NoFamilyFork,
-    LogoutIsFinal,
-    NoClobber,
-    GraceParentOnly,
-}
-
-impl Invariant {
-    /// Every invariant, in contract order: what `check` means when absent.
-    pub const ALL: [Invariant; 13] = [
-        Invariant::NoErrorWhileRefreshValid,
-        Invariant::NoStaleOverwrite,
-        Invariant::RequestsComplete,
-        Invariant::ExpiredAccessRejected,
-        Invariant::RevokedAccessRejected,
-        Invariant::ReplayDetected,
-        Invariant::NoTokenTheft,
-        Invariant::SingleRefreshPerExpiry,
-        Invariant::AttackerWindow,
-        Invariant::NoFamilyFork,
-        Invariant::LogoutIsFinal,
-        Invariant::NoClobber,
-        Invariant::GraceParentOnly,
-    ];
-
-    /// The invariants this version judges: every contract name, v1.1 ones
-    /// included. Kept apart from `ALL` so that a future contract name can be
-    /// parsed (and refused with a clear message) before it is judged.
-    pub const SUPPORTED: [Invariant; 13] = [
-        Invariant::NoErrorWhileRefreshValid,
-        Invariant::NoStaleOverwrite,
-        Invariant::RequestsComplete,
-        Invariant::ExpiredAccessRejected,
-        Invariant::RevokedAccessRejected,
-        Invariant::ReplayDetected,
-        Invariant::NoTokenTheft,
-        Invariant::SingleRefreshPerExpiry,
-        Invariant::AttackerWindow,
-        Invariant::NoFamilyFork,
-        Invariant::LogoutIsFinal,
-        Invariant::NoClobber,
-        Invariant::GraceParentOnly,
-    ];
-
-    /// The contract name, as written in scenario files and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Invariant::NoErrorWhileRefreshValid => "no_error_while_refresh_valid",
-            Invariant::NoStaleOverwrite => "no_stale_overwrite",
-            Invariant::RequestsComplete => "requests_complete",
-            Invariant::ExpiredAccessRejected => "expired_access_rejected",
-            Invariant::RevokedAccessRejected => "revoked_access_rejected",
-            Invariant::ReplayDetected => "replay_detected",
-            Invariant::NoTokenTheft => "no_token_theft",
-            Invariant::SingleRefreshPerExpiry => "single_refresh_per_expiry",
-            Invariant::AttackerWindow => "attacker_window",
-            Invariant::NoFamilyFork => "no_family_fork",
-            Invariant::LogoutIsFinal => "logout_is_final",
-            Invariant::NoClobber => "no_clobber",
-            Invariant::GraceParentOnly => "grace_parent_only",
-        }
-    }
-}
-
-impl std::fmt::Display for Invariant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// What a scenario expects of one invariant under `tokenrace check`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Expectation {
-    Holds,
-    Violated,
 }
 
 impl Action {
