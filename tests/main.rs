@@ -3,6 +3,7 @@
 mod bad_input;
 mod ci_reports;
 mod cli;
+mod cli_runs;
 mod corpus;
 mod determinism;
 mod diagrams;
