@@ -29,25 +29,36 @@ struct Knobs {
     /// bearing state (timeout timers, resends, commits) the renaming must
     /// cover.
     v11: u8,
+    /// Tabs keep tokens in memory (a private store each) rather than in
+    /// local storage (one store per device).
+    memory: bool,
+    /// Every client logs in and gets the same requests (and logout, theft),
+    /// so identically configured clients are interchangeable; otherwise only
+    /// `tab0` logs in and requests go round-robin.
+    symmetric: bool,
 }
 
 fn knobs() -> impl Strategy<Value = Knobs> {
     let strategy = prop::sample::select(vec!["naive", "single_flight", "cross_tab"]);
     (
+        (
+            any::<bool>(),
+            prop::collection::vec(strategy, 1..=3),
+            any::<bool>(),
+            0u8..=2,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            prop::collection::vec(1u8..=3, 1..=2),
+            any::<bool>(),
+            any::<bool>(),
+            0u8..=3,
+        ),
         any::<bool>(),
-        prop::collection::vec(strategy, 1..=2),
         any::<bool>(),
-        0u8..=2,
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-        prop::collection::vec(1u8..=3, 1..=2),
-        any::<bool>(),
-        any::<bool>(),
-        0u8..=3,
     )
-        .prop_map(|k| Knobs {
+        .prop_map(|(k, memory, symmetric)| Knobs {
             untimed: k.0,
             strategies: k.1,
             shared_device: k.2,
@@ -60,6 +71,8 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             logout: k.9,
             steal_and_replay: k.10,
             v11: k.11,
+            memory,
+            symmetric,
         })
 }
 
@@ -69,27 +82,17 @@ fn scenario(k: &Knobs) -> Scenario {
         .iter()
         .enumerate()
         .map(|(i, s)| {
+            // A cross-tab lock needs a shared store.
+            let s = if k.memory && *s == "cross_tab" { "single_flight" } else { s };
             let device = if k.shared_device { "laptop".into() } else { format!("d{i}") };
             format!(
-                r#"{{"name": "tab{i}", "device": "{device}", "storage": "local_storage", "refresh": "{s}", "retries": {}, "recheck_store": {}{}}}"#,
+                r#"{{"name": "tab{i}", "device": "{device}", "storage": "{}", "refresh": "{s}", "retries": {}, "recheck_store": {}{}}}"#,
+                if k.memory { "memory" } else { "local_storage" },
                 k.retries, k.recheck, client_v11(k.v11)
             )
         })
         .collect();
-    let mut script = vec![r#"{"at": "0s", "do": "login", "client": "tab0"}"#.to_string()];
-    for (i, n) in k.requests.iter().enumerate() {
-        let client = i % clients.len();
-        script.push(format!(
-            r#"{{"at": "16m", "do": "request", "client": "tab{client}", "count": {n}}}"#
-        ));
-    }
-    if k.steal_and_replay {
-        script.push(r#"{"at": "16m", "do": "steal", "client": "tab0", "token": "refresh"}"#.into());
-        script.push(r#"{"at": "16m", "do": "attack", "token": "refresh"}"#.into());
-    }
-    if k.logout {
-        script.push(r#"{"at": "16m", "do": "logout", "client": "tab0"}"#.into());
-    }
+    let script = script(k, clients.len());
     let text = format!(
         r#"{{
   "name": "random-reduction",
@@ -120,6 +123,49 @@ fn scenario(k: &Knobs) -> Scenario {
     parse(&text, "random.json")
         .unwrap_or_else(|e| panic!("generated scenario is valid: {e}\n{text}"))
         .scenario
+}
+
+/// The script: see `Knobs::symmetric`.
+fn script(k: &Knobs, clients: usize) -> Vec<String> {
+    let actors: Vec<usize> = if k.symmetric {
+        (0..clients).collect()
+    } else {
+        vec![0]
+    };
+    let mut script: Vec<String> = actors
+        .iter()
+        .map(|c| format!(r#"{{"at": "0s", "do": "login", "client": "tab{c}"}}"#))
+        .collect();
+    for (i, n) in k.requests.iter().enumerate() {
+        let targets = if k.symmetric {
+            actors.clone()
+        } else {
+            vec![i % clients]
+        };
+        for client in targets {
+            script.push(format!(
+                r#"{{"at": "16m", "do": "request", "client": "tab{client}", "count": {n}}}"#
+            ));
+        }
+    }
+    for c in &actors {
+        if k.steal_and_replay {
+            script.push(format!(
+                r#"{{"at": "16m", "do": "steal", "client": "tab{c}", "token": "refresh"}}"#
+            ));
+        }
+    }
+    if k.steal_and_replay {
+        script.push(r#"{"at": "16m", "do": "attack", "token": "refresh"}"#.into());
+    }
+    for c in &actors {
+        if k.logout {
+            script.push(format!(
+                r#"{{"at": "16m", "do": "logout", "client": "tab{c}"}}"#
+            ));
+        }
+    }
+    script
 }
 
 /// The (v1.1) client fields of `Knobs::v11`, as JSON members.

@@ -14,6 +14,8 @@
 pub mod attacker;
 pub mod auth;
 pub mod client;
+mod client_rename;
+pub mod client_symmetry;
 pub mod config;
 pub mod denylist;
 pub mod failure;
@@ -167,6 +169,8 @@ impl Protocol for Model {
     }
 }
 
+#[cfg(test)]
+mod client_symmetry_tests;
 #[cfg(test)]
 mod failure_tests;
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
     if !m.symmetry {
         return;
     }
+    super::client_symmetry::canonicalize(m, w, msgs, timers);
     for client in 0..w.clients.len() {
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
@@ -109,14 +110,14 @@ fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec
 
 /// A fast digest (FxHash of the value's `Hash` stream): a collision only
 /// costs dedup.
-fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
+pub(super) fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     value.hash(&mut h);
     h.finish()
 }
 
 /// A bijective mixer, so that sums of digests do not cancel.
-fn mix(mut x: u64) -> u64 {
+pub(super) fn mix(mut x: u64) -> u64 {
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;
