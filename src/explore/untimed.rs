@@ -40,13 +40,11 @@ pub(crate) struct Expanded<P: Protocol> {
     pub(crate) hits: Vec<usize>,
 }
 
-/// Bounds needed to expand states on worker threads.
-pub trait Shareable: Protocol + Sync
-where
-    Self::State: Send + Sync,
-    Self::Msg: Send + Sync,
-    Self::Timer: Send + Sync,
-    Self::Mark: Send + Sync,
+/// Bounds needed to expand states on worker threads. Written as
+/// associated-type bounds so that `P: Shareable` implies them at every use
+/// site (a `where` clause on the trait would have to be repeated there).
+pub trait Shareable:
+    Protocol<State: Send + Sync, Msg: Send + Sync, Timer: Send + Sync, Mark: Send + Sync> + Sync
 {
 }
 
@@ -72,10 +70,6 @@ pub fn explore<P, M>(
 ) -> (Outcome, SearchStats)
 where
     P: Shareable,
-    P::State: Send + Sync,
-    P::Msg: Send + Sync,
-    P::Timer: Send + Sync,
-    P::Mark: Send + Sync,
     M: Monitor<P> + Sync,
 {
     let mut s = Search::new(p, m, limits, budget);
@@ -118,10 +112,6 @@ struct Search<'a, P: Protocol, M> {
 impl<'a, P, M> Search<'a, P, M>
 where
     P: Shareable,
-    P::State: Send + Sync,
-    P::Msg: Send + Sync,
-    P::Timer: Send + Sync,
-    P::Mark: Send + Sync,
     M: Monitor<P> + Sync,
 {
     fn new(p: &'a P, m: &'a M, limits: &'a Limits, budget: &'a Budget) -> Self {
@@ -336,10 +326,6 @@ fn expand_block<P, M>(
 ) -> Vec<Expanded<P>>
 where
     P: Shareable,
-    P::State: Send + Sync,
-    P::Msg: Send + Sync,
-    P::Timer: Send + Sync,
-    P::Mark: Send + Sync,
     M: Monitor<P> + Sync,
 {
     let slice = |part: &[(u32, UState<P>)]| {

@@ -37,6 +37,15 @@ fn peer_cell(p: &PeerRow) -> String {
 }
 
 /// The fastest peer run of size `n`, by wall time.
+/// The peers' lines of one N, stacked in one table cell (`-` when none ran).
+fn peers_cell(lines: &[String]) -> String {
+    if lines.is_empty() {
+        "-".into()
+    } else {
+        lines.join("<br>")
+    }
+}
+
 fn best(peers: &[PeerRow], n: u32) -> Option<&PeerRow> {
     peers
         .iter()
@@ -73,11 +82,7 @@ pub fn family(rows: &[Row], peers: &[PeerRow], settings: &Settings) -> String {
             r.states as f64 / r.secs.max(1e-9),
             mib(r.peak_bytes),
             r.bytes_per_state,
-            if of_n.is_empty() {
-                "-".into()
-            } else {
-                of_n.join("<br>")
-            },
+            peers_cell(&of_n),
             ratio
         ));
     }
@@ -113,11 +118,7 @@ pub fn bugs(rows: &[Row], peers: &[PeerRow]) -> String {
             r.states,
             r.secs,
             r.deliveries.map_or("-".into(), |d| d.to_string()),
-            if of_n.is_empty() {
-                "-".into()
-            } else {
-                of_n.join("<br>")
-            },
+            peers_cell(&of_n),
             ratio
         ));
     }
