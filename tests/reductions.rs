@@ -36,6 +36,10 @@ struct Knobs {
     /// so identically configured clients are interchangeable; otherwise only
     /// `tab0` logs in and requests go round-robin.
     symmetric: bool,
+    /// Settings that reach the rest of the protocol: 1 the denylist (auth
+    /// feeds it, the resource server asks it) and a stolen AT the attacker
+    /// calls with; 2 `grace_until_used` (accepting an AT closes a grace).
+    extras: u8,
 }
 
 fn knobs() -> impl Strategy<Value = Knobs> {
@@ -57,8 +61,9 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         ),
         any::<bool>(),
         any::<bool>(),
+        0u8..=2,
     )
-        .prop_map(|(k, memory, symmetric)| Knobs {
+        .prop_map(|(k, memory, symmetric, extras)| Knobs {
             untimed: k.0,
             strategies: k.1,
             shared_device: k.2,
@@ -73,6 +78,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             v11: k.11,
             memory,
             symmetric,
+            extras,
         })
 }
 
@@ -97,7 +103,8 @@ fn scenario(k: &Knobs) -> Scenario {
         r#"{{
   "name": "random-reduction",
   "horizon": "17m",
-  "auth": {{"rotation": {}, "grace": "{}", "reuse": "{}"{}}},
+  "auth": {{"rotation": {}, "grace": "{}", "reuse": "{}"{}{}}},
+  "resource": {{"check_denylist": {}}},
   "network": {{"latency": ["10ms", "20ms"]{}}},
   "clients": [{}],
   "script": [{}],
@@ -111,6 +118,12 @@ fn scenario(k: &Knobs) -> Scenario {
         } else {
             ""
         },
+        match k.extras {
+            1 => r#", "denylist": true"#,
+            2 => r#", "grace_until_used": true"#,
+            _ => "",
+        },
+        k.extras == 1,
         if k.v11 == 1 {
             r#", "links": {"auth->client": {"drop": 0.1}}"#
         } else {
@@ -158,6 +171,10 @@ fn script(k: &Knobs, clients: usize) -> Vec<String> {
     if k.steal_and_replay {
         script.push(r#"{"at": "16m", "do": "attack", "token": "refresh"}"#.into());
     }
+    if k.extras == 1 {
+        script.push(r#"{"at": "16m", "do": "steal", "client": "tab0", "token": "access"}"#.into());
+        script.push(r#"{"at": "16m", "do": "attack", "token": "access"}"#.into());
+    }
     for c in &actors {
         if k.logout {
             script.push(format!(
@@ -184,6 +201,17 @@ fn explore(s: &Scenario, no_symmetry: bool, threads: usize) -> Report {
         strategy: Some(Search::Bfs),
         no_symmetry,
         threads: Some(threads),
+        ..ExploreOptions::default()
+    };
+    check::explore(s, &options).expect("explores")
+}
+
+/// Untimed BFS with partial-order reduction on or off.
+fn explore_por(s: &Scenario, no_symmetry: bool, partial_order: bool) -> Report {
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        no_symmetry,
+        no_partial_order: !partial_order,
         ..ExploreOptions::default()
     };
     check::explore(s, &options).expect("explores")
@@ -250,6 +278,45 @@ proptest! {
         let monitor = tokenrace::check::judge::InvariantMonitor { invariants: s.checked() };
         let limits = tokenrace::explore::Limits { max_states: 5_000, max_depth: 1_000, max_faults: 1 };
         let audit = tokenrace::explore::audit::audit_symmetry(&model, &monitor, &limits);
+        prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Sleep sets skip transitions, never states: with partial-order
+    /// reduction on, the untimed search stores exactly the same number of
+    /// states and gives the same verdicts and shortest counterexample
+    /// lengths, with symmetry on and off.
+    #[test]
+    fn partial_order_reduction_changes_no_verdict_length_or_state_count(mut k in knobs()) {
+        k.untimed = true;
+        let s = scenario(&k);
+        for no_symmetry in [true, false] {
+            let full = explore_por(&s, no_symmetry, false);
+            let reduced = explore_por(&s, no_symmetry, true);
+            prop_assume!(complete(&full) && complete(&reduced));
+            prop_assert_eq!(summary(&full), summary(&reduced));
+            let count = |r: &Report| r.invariants.first().map(|i| (i.states, i.transitions));
+            let (states, transitions) = count(&full).unwrap_or_default();
+            let (reduced_states, reduced_transitions) = count(&reduced).unwrap_or_default();
+            prop_assert_eq!(states, reduced_states);
+            prop_assert!(reduced_transitions <= transitions);
+        }
+    }
+
+    /// The sharpest check of the footprints: deliveries they call
+    /// independent commute, with the same facts either way, state by state.
+    #[test]
+    fn deliveries_called_independent_commute(mut k in knobs()) {
+        k.untimed = true;
+        let s = scenario(&k);
+        let mut model = tokenrace::model::Model::build(&s);
+        model.symmetry = false;
+        let monitor = tokenrace::check::judge::InvariantMonitor { invariants: s.checked() };
+        let limits = tokenrace::explore::Limits { max_states: 3_000, max_depth: 1_000, max_faults: 1 };
+        let audit = tokenrace::explore::audit::audit_independence(&model, &monitor, &limits);
         prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());
     }
 }

@@ -56,6 +56,8 @@ pub struct ExploreOptions {
     pub max_memory: Option<u64>,
     /// Turns symmetry reduction off (to cross-check or measure it).
     pub no_symmetry: bool,
+    /// Turns partial-order reduction off (to cross-check or measure it).
+    pub no_partial_order: bool,
 }
 
 /// What was established about one invariant.

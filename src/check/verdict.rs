@@ -79,6 +79,7 @@ fn budget(options: &ExploreOptions) -> Budget {
             .map(|t| Instant::now() + Duration::from_millis(t)),
         max_memory: options.max_memory,
         threads: options.threads.unwrap_or(1).max(1),
+        partial_order: !options.no_partial_order,
     }
 }
 

@@ -26,6 +26,10 @@ pub struct BoundArgs {
     /// Turn symmetry reduction off (to measure or cross-check it).
     #[arg(long)]
     pub no_symmetry: bool,
+    /// Turn partial-order reduction (sleep sets, untimed search) off (to
+    /// measure or cross-check it).
+    #[arg(long)]
+    pub no_por: bool,
 }
 
 impl BoundArgs {
@@ -36,6 +40,7 @@ impl BoundArgs {
         options.time_ms = self.time;
         options.threads = self.threads;
         options.no_symmetry = self.no_symmetry;
+        options.no_partial_order = self.no_por;
         options
     }
 }

@@ -18,6 +18,7 @@
 
 pub mod canon;
 pub mod encode;
+pub mod footprint;
 pub mod path;
 pub mod pending;
 pub mod rng;
@@ -26,6 +27,7 @@ pub mod symbolic;
 pub mod untimed;
 pub mod zone;
 
+pub use footprint::Footprint;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -71,6 +73,17 @@ pub trait Protocol {
         _msgs: &mut [Self::Msg],
         _timers: &mut [Self::Timer],
     ) {
+    }
+    /// Partial-order reduction: the protocol resources delivering `msg` in
+    /// `state` may read and write — the receiver's state, and whatever its
+    /// handler and the facts it records look at. It must cover every part of
+    /// the state the handler's behaviour (effects, facts) depends on and
+    /// every part it changes; it may depend only on what it declares read.
+    /// The engine adds its own timer and fault-budget resources from the
+    /// effects. Over-approximating only costs reduction; the default, which
+    /// makes every delivery depend on every other, turns it off.
+    fn footprint(&self, _state: &Self::State, _msg: &Self::Msg) -> Footprint {
+        Footprint::EVERYTHING
     }
 }
 

@@ -18,7 +18,9 @@
 use super::encode::{fingerprint, ByteSink};
 use super::path::{check_faults, Execution, PathError};
 use super::pending::fault_vectors;
-use super::{Choice, Effects, Event, EventId, Fault, Millis, Protocol, StepRecord, Urgency, When};
+use super::{
+    Choice, Effects, Event, EventId, Fault, Footprint, Millis, Protocol, StepRecord, Urgency, When,
+};
 use std::cmp::Ordering;
 
 /// A timer at its exact time.
@@ -101,6 +103,8 @@ pub struct Scratch<P: Protocol> {
     sink: ByteSink,
     msgs: Vec<P::Msg>,
     timers: Vec<P::Timer>,
+    order: Vec<u32>,
+    sorted: Vec<P::Msg>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -109,7 +113,35 @@ impl<P: Protocol> Default for Scratch<P> {
             sink: ByteSink::default(),
             msgs: Vec::new(),
             timers: Vec::new(),
+            order: Vec::new(),
+            sorted: Vec::new(),
         }
+    }
+}
+
+impl<P: Protocol> Begun<P> {
+    /// What the step read and wrote: the protocol's footprint of the event
+    /// (`declared`, taken before the handler ran) plus the engine's timer
+    /// queue if it armed, cancelled or marked anything, and the fault budget
+    /// if it sent a faultable message while faults were left.
+    pub fn footprint(&self, p: &P, declared: Footprint, faults_left: bool) -> Footprint {
+        let fx = &self.fx;
+        let mut f = declared;
+        if !(fx.timers.is_empty()
+            && fx.cancels.is_empty()
+            && fx.marks.is_empty()
+            && fx.unmarks.is_empty())
+        {
+            f = f.with_timers();
+        }
+        let faultable = |m: &P::Msg| {
+            let link = p.link(m);
+            link.drop > 0.0 || link.duplicate > 0.0
+        };
+        if faults_left && fx.sends.iter().any(faultable) {
+            f = f.with_budget();
+        }
+        f
     }
 }
 
@@ -237,6 +269,20 @@ impl<P: Protocol> UState<P> {
     /// messages in flight and the timer sequence (ids left out), after the
     /// protocol's symmetry renaming; marks, clock and faults used.
     pub fn key(&self, p: &P, scratch: &mut Scratch<P>) -> (u128, usize) {
+        self.key_ranked(p, scratch, None)
+    }
+
+    /// [`UState::key`], and with `ranks` each message's rank among the
+    /// distinct renamed messages in flight (equal messages share a rank).
+    /// States with one key rank corresponding messages alike, so ranks name
+    /// moves across symmetric states (partial-order reduction stores sleep
+    /// sets by rank).
+    pub fn key_ranked(
+        &self,
+        p: &P,
+        scratch: &mut Scratch<P>,
+        ranks: Option<&mut Vec<u16>>,
+    ) -> (u128, usize) {
         let mut model = self.model.clone();
         scratch.msgs.clear();
         scratch
@@ -247,7 +293,17 @@ impl<P: Protocol> UState<P> {
             .timers
             .extend(self.timers.iter().map(|t| t.timer.clone()));
         p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
-        scratch.msgs.sort_unstable();
+        match ranks {
+            Some(ranks) => {
+                // The ranking sorts an index; the messages follow it.
+                rank(&scratch.msgs, &mut scratch.order, ranks);
+                let sorted = scratch.order.iter().map(|&i| scratch.msgs[i as usize].clone());
+                scratch.sorted.clear();
+                scratch.sorted.extend(sorted);
+                std::mem::swap(&mut scratch.msgs, &mut scratch.sorted);
+            }
+            None => scratch.msgs.sort_unstable(),
+        }
         let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
             .timers
             .iter()
@@ -301,6 +357,23 @@ impl<P: Protocol> UState<P> {
             return Err(bad("untimed: a timer fires at its exact time"));
         }
         Ok(Move::Tick)
+    }
+}
+
+/// Dense ranks of `msgs` in sorted order (equal values share one).
+fn rank<M: Ord>(msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u16>) {
+    order.clear();
+    order.extend(0..msgs.len() as u32);
+    order.sort_unstable_by(|&a, &b| msgs[a as usize].cmp(&msgs[b as usize]));
+    ranks.clear();
+    ranks.resize(msgs.len(), 0);
+    let mut r = 0u16;
+    for k in 0..order.len() {
+        let i = order[k] as usize;
+        if k > 0 && msgs[order[k - 1] as usize] != msgs[i] {
+            r += 1;
+        }
+        ranks[i] = r;
     }
 }
 

@@ -1,11 +1,12 @@
-//! A soundness audit of a protocol's symmetry renaming over the untimed
-//! state space, for tests: states merged by the canonical key must have the
-//! same futures. Kept apart from the search it audits.
+//! Soundness audits of the untimed search's reductions, for tests: states
+//! merged by the protocol's symmetry renaming must have the same futures,
+//! and deliveries its footprints call independent must commute. Kept apart
+//! from the search they audit.
 
 use super::untimed::expand_one;
 use super::{Limits, Monitor};
-use crate::engine::untimed::{Scratch, UState};
-use crate::engine::Protocol;
+use crate::engine::untimed::{Move, Scratch, UState};
+use crate::engine::{Fault, Footprint, Protocol};
 use std::collections::VecDeque;
 
 /// Checks that the protocol's symmetry renaming is sound on the states
@@ -58,4 +59,122 @@ pub fn audit_symmetry<P: Protocol, M: Monitor<P>>(
         }
     }
     Ok(merges)
+}
+
+/// One order of two moves: the key reached, and per move the facts it
+/// recorded, its footprint and its fault options.
+type Order2 = (u128, String, String);
+
+/// Checks a protocol's footprints (`Protocol::footprint`) on the untimed
+/// states reachable within `limits`, without reductions: whenever two
+/// deliveries of a state are independent by their footprints (the
+/// engine's timer and budget resources included), taking them in either
+/// order, with every fault choice, must reach the same key, each must record
+/// the same facts and keep the same footprint and fault options whatever
+/// went first. That is what sleep sets rely on (docs/performance.md). Run
+/// it with the protocol's symmetry off, so "same key" means "same state".
+/// Returns the number of independent pairs checked. For tests.
+pub fn audit_independence<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+) -> Result<u64, String> {
+    let mut scratch = Scratch::default();
+    let (init, _) = UState::init(p);
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.insert(init.key(p, &mut scratch).0);
+    let mut queue = VecDeque::from([init]);
+    let mut pairs = 0;
+    while let Some(state) = queue.pop_front() {
+        pairs += audit_state(p, limits, &state, &mut scratch)?;
+        for e in expand_one(p, m, limits, 0, &state, &mut scratch) {
+            if (seen.len() as u64) < limits.max_states && seen.insert(e.key) {
+                queue.push_back(e.state);
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// The footprint, fault options and successor of taking the message with
+/// id `id` in `s` (with fault option `ix`); `None` if it is not in flight.
+fn take<P: Protocol>(
+    p: &P,
+    limits: &Limits,
+    s: &UState<P>,
+    id: crate::engine::EventId,
+    ix: usize,
+) -> Option<(Footprint, Vec<Vec<Fault>>, String, UState<P>)> {
+    let i = s.msgs.iter().position(|(e, _)| *e == id)?;
+    let declared = p.footprint(&s.model, &s.msgs[i].1);
+    let mut next = s.clone();
+    let begun = next.begin(p, Move::Deliver(i));
+    let footprint = begun.footprint(p, declared, s.faults < limits.max_faults);
+    let options = next.fault_options(p, &begun, limits.max_faults);
+    let facts = format!("{:?}", begun.fx.facts);
+    next.commit(&begun.fx, options.get(ix)?);
+    Some((footprint, options, facts, next))
+}
+
+/// Checks every independent pair of deliveries of one state.
+fn audit_state<P: Protocol>(
+    p: &P,
+    limits: &Limits,
+    s: &UState<P>,
+    scratch: &mut Scratch<P>,
+) -> Result<u64, String> {
+    let ids: Vec<_> = s.msgs.iter().map(|(id, _)| *id).collect();
+    let mut pairs = 0;
+    for (a, &t) in ids.iter().enumerate() {
+        for &u in &ids[a + 1..] {
+            let (ft, opts_t, _, _) = take(p, limits, s, t, 0).expect("in flight");
+            let (fu, opts_u, _, _) = take(p, limits, s, u, 0).expect("in flight");
+            if s.msgs[a].1 == s.msgs.iter().find(|(id, _)| *id == u).expect("in flight").1
+                || !ft.independent(fu)
+            {
+                continue;
+            }
+            for i in 0..opts_t.len() {
+                for j in 0..opts_u.len() {
+                    let first = order(p, limits, s, (t, i), (u, j), scratch)?;
+                    let second = order(p, limits, s, (u, j), (t, i), scratch)?;
+                    let (k1, t1, u1) = first;
+                    let (k2, u2, t2) = second;
+                    if k1 != k2 || t1 != t2 || u1 != u2 {
+                        return Err(format!(
+                            "independent deliveries do not commute: {:?} and {:?} in {:?}\n\
+                             {t1}\nvs\n{t2}\n{u1}\nvs\n{u2}",
+                            s.msgs[a].1,
+                            s.msgs.iter().find(|(id, _)| *id == u).expect("in flight").1,
+                            s.model
+                        ));
+                    }
+                    pairs += 1;
+                }
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// Takes `x` then `y`: the key reached and, per move, its footprint,
+/// options and facts as seen in that order.
+fn order<P: Protocol>(
+    p: &P,
+    limits: &Limits,
+    s: &UState<P>,
+    (x, i): (crate::engine::EventId, usize),
+    (y, j): (crate::engine::EventId, usize),
+    scratch: &mut Scratch<P>,
+) -> Result<Order2, String> {
+    let (fx, ox, facts_x, s1) = take(p, limits, s, x, i).expect("in flight");
+    let Some((fy, oy, facts_y, s2)) = take(p, limits, &s1, y, j) else {
+        return Err(format!("a delivery disabled an independent one in {:?}", s.model));
+    };
+    let key = s2.key(p, scratch).0;
+    Ok((
+        key,
+        format!("{fx:?} {ox:?} {facts_x}"),
+        format!("{fy:?} {oy:?} {facts_y}"),
+    ))
 }

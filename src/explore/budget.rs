@@ -9,7 +9,8 @@
 use super::BoundHit;
 use std::time::Instant;
 
-/// Wall-clock and memory bounds, and how many worker threads to use.
+/// Wall-clock and memory bounds, how many worker threads to use, and
+/// whether the untimed search may skip equivalent orders.
 #[derive(Clone, Debug)]
 pub struct Budget {
     /// Stop (verdict `unknown`) once this instant has passed.
@@ -19,6 +20,10 @@ pub struct Budget {
     pub max_memory: Option<u64>,
     /// Worker threads (1 = sequential); results never depend on it.
     pub threads: usize,
+    /// Sleep-set partial-order reduction in untimed search (on unless a
+    /// caller turns it off to cross-check or measure it): fewer
+    /// transitions, the same states, verdicts and shortest counterexamples.
+    pub partial_order: bool,
 }
 
 impl Default for Budget {
@@ -27,6 +32,7 @@ impl Default for Budget {
             deadline: None,
             max_memory: None,
             threads: 1,
+            partial_order: true,
         }
     }
 }
@@ -80,6 +86,11 @@ pub struct SearchStats {
     pub encoded_bytes: u64,
     /// Bytes of the visited set and the parent arena.
     pub table_bytes: u64,
+    /// Moves sleep sets skipped (partial-order reduction).
+    pub asleep: u64,
+    /// Visits that woke moves asleep at every earlier visit of their state
+    /// and were expanded again with those.
+    pub reexpanded: u64,
 }
 
 impl SearchStats {

@@ -21,6 +21,9 @@ pub mod random;
 #[cfg(test)]
 mod search_tests;
 pub mod shrink;
+mod sleep;
+#[cfg(test)]
+mod sleep_tests;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]

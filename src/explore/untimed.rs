@@ -10,12 +10,19 @@
 //! `threads` workers on contiguous slices, then merged one by one in
 //! frontier order. The merge is the sequential search's own order, so the
 //! result is identical for every thread count.
+//!
+//! With `budget.partial_order`, sleep sets (`explore::sleep`) skip moves
+//! whose order against independent steps is covered elsewhere; the visited
+//! set then also keeps, for stored states with a non-empty sleep set, the
+//! ranks still asleep, and a state reached again with fewer asleep is
+//! re-expanded with the difference.
 
 use super::budget::{Budget, SearchStats};
+use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
-use crate::engine::{Choice, EventId, Protocol};
-use rustc_hash::FxHashSet;
+use crate::engine::{Choice, EventId, Footprint, Protocol};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
 /// States expanded between two merges (and two budget checks).
@@ -38,6 +45,21 @@ pub(crate) struct Expanded<P: Protocol> {
     pub(crate) key: u128,
     size: usize,
     pub(crate) hits: Vec<usize>,
+    /// The successor's sleep set (empty without partial-order reduction).
+    sleep: Sleep,
+}
+
+/// A state waiting to be expanded: its arena node and its sleep set.
+struct Frontier<P: Protocol> {
+    node: u32,
+    state: UState<P>,
+    sleep: Sleep,
+}
+
+/// Successors of one expansion, and how many moves sleep sets skipped.
+pub(crate) struct Expansion<P: Protocol> {
+    pub(crate) succs: Vec<Expanded<P>>,
+    skipped: u64,
 }
 
 /// Bounds needed to expand states on worker threads. Written as
@@ -79,7 +101,9 @@ where
         m.observe(&init.model, f, &mut hits);
     }
     s.record(&hits, u32::MAX, None);
-    let (key, size) = init.key(p, &mut Scratch::default());
+    let mut ranks = Vec::new();
+    let wanted = budget.partial_order.then_some(&mut ranks);
+    let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted);
     s.visited.insert(key);
     s.stats.encoded_bytes += size as u64;
     s.arena.push(Node {
@@ -87,9 +111,14 @@ where
         event: u32::MAX,
         fault_ix: 0,
     });
+    let root = Frontier {
+        node: 0,
+        state: init,
+        sleep: Sleep::successor(Vec::new(), ranks),
+    };
     match order {
-        Order::Bfs => s.bfs(init),
-        Order::Dfs => s.dfs(init),
+        Order::Bfs => s.bfs(root),
+        Order::Dfs => s.dfs(root),
     }
     s.finish()
 }
@@ -101,6 +130,9 @@ struct Search<'a, P: Protocol, M> {
     limits: &'a Limits,
     budget: &'a Budget,
     visited: FxHashSet<u128>,
+    /// Stored states with a non-empty sleep set: the ranks asleep at every
+    /// visit so far (partial-order reduction only).
+    sleeping: FxHashMap<u128, u64>,
     arena: Vec<Node>,
     violations: Vec<Option<Vec<(EventId, u16)>>>,
     transitions: u64,
@@ -121,6 +153,7 @@ where
             limits,
             budget,
             visited: FxHashSet::default(),
+            sleeping: FxHashMap::default(),
             arena: Vec::new(),
             violations: vec![None; m.count()],
             transitions: 0,
@@ -135,8 +168,8 @@ where
         self.stop || (!self.violations.is_empty() && self.violations.iter().all(Option::is_some))
     }
 
-    fn bfs(&mut self, init: UState<P>) {
-        let mut level: Vec<(u32, UState<P>)> = vec![(0, init)];
+    fn bfs(&mut self, root: Frontier<P>) {
+        let mut level: Vec<Frontier<P>> = vec![root];
         let mut depth = 0u64;
         while !level.is_empty() && !self.finished() {
             if depth >= self.limits.max_depth {
@@ -146,7 +179,9 @@ where
             self.stats.peak_frontier = self.stats.peak_frontier.max(level.len() as u64);
             let mut next = Vec::new();
             for block in level.chunks(BLOCK) {
-                let expanded = expand_block(self.p, self.m, self.limits, self.budget, block);
+                let (expanded, skipped) =
+                    expand_block(self.p, self.m, self.limits, self.budget, block);
+                self.stats.asleep += skipped;
                 for e in expanded {
                     if let Some(state) = self.merge(e) {
                         next.push(state);
@@ -166,11 +201,11 @@ where
         }
     }
 
-    fn dfs(&mut self, init: UState<P>) {
-        let mut stack: VecDeque<(u32, u32, UState<P>)> = VecDeque::from([(0, 0, init)]);
+    fn dfs(&mut self, root: Frontier<P>) {
+        let mut stack: VecDeque<(u32, Frontier<P>)> = VecDeque::from([(0, root)]);
         let mut scratch = Scratch::default();
         let mut since_check = 0;
-        while let Some((node, depth, state)) = stack.pop_back() {
+        while let Some((depth, f)) = stack.pop_back() {
             if self.finished() {
                 return;
             }
@@ -179,9 +214,11 @@ where
                 continue;
             }
             self.stats.depth = self.stats.depth.max(depth as u64 + 1);
-            let succs = expand_one(self.p, self.m, self.limits, node, &state, &mut scratch);
+            let sleep = self.budget.partial_order.then_some(&f.sleep);
+            let expansion = expand(self.p, self.m, self.limits, &f, sleep, &mut scratch);
+            self.stats.asleep += expansion.skipped;
             let mut fresh = Vec::new();
-            for e in succs {
+            for e in expansion.succs {
                 if let Some(s) = self.merge(e) {
                     fresh.push(s);
                 }
@@ -189,7 +226,7 @@ where
                     return;
                 }
             }
-            stack.extend(fresh.into_iter().rev().map(|(n, s)| (n, depth + 1, s)));
+            stack.extend(fresh.into_iter().rev().map(|f| (depth + 1, f)));
             self.stats.peak_frontier = self.stats.peak_frontier.max(stack.len() as u64);
             since_check += 1;
             if since_check == BLOCK {
@@ -200,28 +237,51 @@ where
     }
 
     /// Judges one transition (in canonical order) and stores its target if
-    /// new; returns the new node and state.
-    fn merge(&mut self, e: Expanded<P>) -> Option<(u32, UState<P>)> {
+    /// new; returns it for expansion if new, or if it wakes moves asleep at
+    /// every earlier visit (then only those are to be taken).
+    fn merge(&mut self, e: Expanded<P>) -> Option<Frontier<P>> {
         self.transitions += 1;
         self.record(&e.hits, e.parent, Some((e.event, e.fault_ix)));
-        if !self.visited.insert(e.key) {
-            return None;
+        let mut sleep = e.sleep;
+        let mask = sleep.mask();
+        if self.visited.insert(e.key) {
+            self.stats.encoded_bytes += e.size as u64;
+            if mask != 0 {
+                self.sleeping.insert(e.key, mask);
+            }
+            if self.visited.len() as u64 >= self.limits.max_states {
+                self.bound_hit = Some(BoundHit::MaxStates);
+                self.stop = true;
+            }
+        } else {
+            let stored = self.sleeping.get(&e.key).copied().unwrap_or(0);
+            let woken = stored & !mask;
+            if woken == 0 {
+                return None;
+            }
+            if stored & mask == 0 {
+                self.sleeping.remove(&e.key);
+            } else {
+                self.sleeping.insert(e.key, stored & mask);
+            }
+            self.stats.reexpanded += 1;
+            sleep.only = Some(woken);
         }
-        self.stats.encoded_bytes += e.size as u64;
         self.arena.push(Node {
             parent: e.parent,
             event: e.event.0,
             fault_ix: e.fault_ix,
         });
-        if self.visited.len() as u64 >= self.limits.max_states {
-            self.bound_hit = Some(BoundHit::MaxStates);
-            self.stop = true;
-        }
-        Some((self.arena.len() as u32 - 1, e.state))
+        Some(Frontier {
+            node: self.arena.len() as u32 - 1,
+            state: e.state,
+            sleep,
+        })
     }
 
     fn check_budget(&mut self) {
-        if let Some(hit) = self.budget.exceeded(self.visited.capacity()) {
+        let entries = self.visited.capacity() + self.sleeping.capacity() * 3 / 2;
+        if let Some(hit) = self.budget.exceeded(entries) {
             self.bound_hit = Some(hit);
             self.stop = true;
         }
@@ -256,7 +316,9 @@ where
         let states = self.visited.len() as u64;
         let mut stats = self.stats;
         stats.states = states;
-        stats.table_bytes = self.visited.capacity() as u64 * 17 + self.arena.capacity() as u64 * 12;
+        stats.table_bytes = self.visited.capacity() as u64 * 17
+            + self.sleeping.capacity() as u64 * 25
+            + self.arena.capacity() as u64 * 12;
         let outcome = Outcome {
             violations,
             states,
@@ -269,7 +331,8 @@ where
 }
 
 /// Successors of one state in canonical order: moves (messages by
-/// creation, then the tick), per move its fault vectors.
+/// creation, then the tick), per move its fault vectors. Without sleep sets
+/// every move is taken (the symmetry audit's view).
 pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
     p: &P,
     m: &M,
@@ -280,12 +343,66 @@ pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
 ) -> Vec<Expanded<P>> {
     let mut moves = Vec::new();
     state.moves(p, &mut moves);
-    let mut out = Vec::with_capacity(moves.len());
+    successors(p, m, limits, node, state, None, moves, scratch)
+}
+
+/// Successors of a frontier state: with `sleep`, only the moves its sleep
+/// set leaves, each successor with its own sleep set.
+fn expand<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+    f: &Frontier<P>,
+    sleep: Option<&Sleep>,
+    scratch: &mut Scratch<P>,
+) -> Expansion<P> {
+    let Some(sleep) = sleep else {
+        let succs = expand_one(p, m, limits, f.node, &f.state, scratch);
+        return Expansion { succs, skipped: 0 };
+    };
+    let mut all = Vec::new();
+    f.state.moves(p, &mut all);
+    let mut moves = Vec::new();
+    sleep.moves(p, &f.state, &mut moves);
+    let skipped = (all.len() - moves.len()) as u64;
+    let succs = successors(p, m, limits, f.node, &f.state, Some(sleep), moves, scratch);
+    Expansion { succs, skipped }
+}
+
+/// Takes each of `moves` from `state`, with every fault vector; with
+/// `sleep`, each successor gets the sleep set the footprints give it.
+#[allow(clippy::too_many_arguments)]
+fn successors<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+    node: u32,
+    state: &UState<P>,
+    sleep: Option<&Sleep>,
+    moves: Vec<Move>,
+    scratch: &mut Scratch<P>,
+) -> Vec<Expanded<P>> {
+    let faults_left = state.faults < limits.max_faults;
+    let mut begun = Vec::with_capacity(moves.len());
+    let mut explored = Vec::with_capacity(moves.len());
     for mv in moves {
-        let mut begun_state = state.clone();
-        let mut begun = begun_state.begin(p, mv);
-        let options = begun_state.fault_options(p, &begun, limits.max_faults);
-        let facts = std::mem::take(&mut begun.fx.facts);
+        let mut after = state.clone();
+        let b = after.begin(p, mv);
+        let footprint = match mv {
+            Move::Deliver(i) if sleep.is_some() => {
+                let declared = p.footprint(&state.model, &state.msgs[i].1);
+                b.footprint(p, declared, faults_left)
+            }
+            _ => Footprint::EVERYTHING,
+        };
+        explored.push((mv, footprint));
+        begun.push((after, b));
+    }
+    let mut out = Vec::with_capacity(explored.len());
+    for (k, (begun_state, mut b)) in begun.into_iter().enumerate() {
+        let asleep = sleep.map(|s| s.after(&explored, k));
+        let options = begun_state.fault_options(p, &b, limits.max_faults);
+        let facts = std::mem::take(&mut b.fx.facts);
         let mut after = Some(begun_state);
         for (ix, faults) in options.iter().enumerate() {
             let mut next = if ix + 1 == options.len() {
@@ -295,20 +412,27 @@ pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
                     .clone()
                     .expect("the state is kept until the last option")
             };
-            next.commit(&begun.fx, faults);
+            next.commit(&b.fx, faults);
             let mut hits = Vec::new();
             for f in &facts {
                 m.observe(&next.model, f, &mut hits);
             }
-            let (key, size) = next.key(p, scratch);
+            let mut ranks = Vec::new();
+            let wanted = asleep.is_some().then_some(&mut ranks);
+            let (key, size) = next.key_ranked(p, scratch, wanted);
+            let sleep = match &asleep {
+                Some(a) => Sleep::successor(a.clone(), ranks),
+                None => Sleep::default(),
+            };
             out.push(Expanded {
                 parent: node,
-                event: begun.id,
+                event: b.id,
                 fault_ix: ix as u16,
                 state: next,
                 key,
                 size,
                 hits,
+                sleep,
             });
         }
     }
@@ -316,25 +440,30 @@ pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
 }
 
 /// Successors of a block of states, computed by `budget.threads` workers
-/// on contiguous slices and concatenated in frontier order.
+/// on contiguous slices and concatenated in frontier order, with the number
+/// of moves sleep sets skipped.
 fn expand_block<P, M>(
     p: &P,
     m: &M,
     limits: &Limits,
     budget: &Budget,
-    block: &[(u32, UState<P>)],
-) -> Vec<Expanded<P>>
+    block: &[Frontier<P>],
+) -> (Vec<Expanded<P>>, u64)
 where
     P: Shareable,
     M: Monitor<P> + Sync,
 {
-    let slice = |part: &[(u32, UState<P>)]| {
+    let slice = |part: &[Frontier<P>]| {
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
-        for (node, state) in part {
-            out.extend(expand_one(p, m, limits, *node, state, &mut scratch));
+        let mut skipped = 0;
+        for f in part {
+            let sleep = budget.partial_order.then_some(&f.sleep);
+            let expansion = expand(p, m, limits, f, sleep, &mut scratch);
+            out.extend(expansion.succs);
+            skipped += expansion.skipped;
         }
-        out
+        (out, skipped)
     };
     let threads = budget.threads.max(1);
     if threads == 1 || block.len() < 2 * threads {
@@ -346,10 +475,14 @@ where
             .chunks(size)
             .map(|part| scope.spawn(move || slice(part)))
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("an exploration worker panicked"))
-            .collect()
+        let mut all = Vec::new();
+        let mut skipped = 0;
+        for w in workers {
+            let (out, n) = w.join().expect("an exploration worker panicked");
+            all.extend(out);
+            skipped += n;
+        }
+        (all, skipped)
     })
 }
 

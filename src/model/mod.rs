@@ -19,6 +19,7 @@ pub mod client_symmetry;
 pub mod config;
 pub mod denylist;
 pub mod failure;
+pub mod footprint;
 pub mod ghost;
 pub mod label;
 pub mod msg;
@@ -31,7 +32,7 @@ pub mod symmetry;
 pub mod token;
 pub mod user;
 
-use crate::engine::{Effects, Link, Millis, Protocol, Urgency, When};
+use crate::engine::{Effects, Footprint, Link, Millis, Protocol, Urgency, When};
 pub use config::Model;
 pub use msg::{Caller, Fact, Mark, Msg, Refresher, Timer};
 use token::{AtRecord, FamilyRecord, RtRecord};
@@ -166,6 +167,10 @@ impl Protocol for Model {
 
     fn canonicalize(&self, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
         symmetry::canonicalize(self, w, msgs, timers);
+    }
+
+    fn footprint(&self, w: &World, msg: &Msg) -> Footprint {
+        footprint::of(self, w, msg)
     }
 }
 
