@@ -62,6 +62,13 @@ impl Footprint {
         self
     }
 
+    /// Adds a read of the engine's timer queue (the step armed deadlines
+    /// only: they commute with each other, not with a cancel or a mark).
+    pub fn reading_timers(mut self) -> Self {
+        self.reads |= Self::TIMERS;
+        self
+    }
+
     /// Adds the fault budget (the step sent a message the network may drop
     /// or duplicate, so its options depend on the faults used so far).
     pub fn with_budget(mut self) -> Self {

@@ -122,17 +122,24 @@ impl<P: Protocol> Default for Scratch<P> {
 impl<P: Protocol> Begun<P> {
     /// What the step read and wrote: the protocol's footprint of the event
     /// (`declared`, taken before the handler ran) plus the engine's timer
-    /// queue if it armed, cancelled or marked anything, and the fault budget
-    /// if it sent a faultable message while faults were left.
+    /// queue, and the fault budget if it sent a faultable message while
+    /// faults were left. Deadlines due at one instant fire in `Timer`
+    /// order whoever armed them first, so arming only deadlines (at a time
+    /// no mark decides) reads the queue; cancelling, marking, or arming an
+    /// ordinary timer (ties fire in arming order) or one set from a mark
+    /// writes it.
     pub fn footprint(&self, p: &P, declared: Footprint, faults_left: bool) -> Footprint {
         let fx = &self.fx;
         let mut f = declared;
-        if !(fx.timers.is_empty()
-            && fx.cancels.is_empty()
-            && fx.marks.is_empty()
-            && fx.unmarks.is_empty())
+        let orders = |(_, when, urgency): &(P::Timer, When<P::Mark>, Urgency)| {
+            *urgency == Urgency::Ordinary || matches!(when, When::FromMark(..))
+        };
+        if !(fx.cancels.is_empty() && fx.marks.is_empty() && fx.unmarks.is_empty())
+            || fx.timers.iter().any(orders)
         {
             f = f.with_timers();
+        } else if !fx.timers.is_empty() {
+            f = f.reading_timers();
         }
         let faultable = |m: &P::Msg| {
             let link = p.link(m);

@@ -2,39 +2,50 @@
 //! (`engine::Footprint`; the argument is in docs/performance.md).
 //!
 //! Resources are coarse on purpose, one per place a handler reaches:
-//! - the auth server's records (`AUTH`): every token and family record, the
-//!   ghost flags included;
+//! - the auth server's AT records (`ATS`) and its RT and family records
+//!   (`SESSIONS`), ghost flags included. Only timers and the denylist's
+//!   arrival change an existing AT record; a refresh only appends new ones,
+//!   which no other handler's view of an existing AT depends on, so a
+//!   refresh reads `ATS` (revocation lists the live ATs) and writes
+//!   `SESSIONS`;
 //! - the denylist (`DENYLIST`) and the attacker (`ATTACKER`);
-//! - a *client group* (`group`): the clients joined by a shared store or a
-//!   shared single-flight scope, with those stores, flights and requests. A
-//!   client's handler wakes its scope's waiters and re-arms the proactive
-//!   and preflight timers of every client on its store, so nothing finer is
-//!   safe without mirroring each handler;
+//! - a *client group* (`GROUPS + g`): the clients joined by a shared store
+//!   or a shared single-flight scope, with those stores, flights and
+//!   requests. A client's handler wakes its scope's waiters and re-arms the
+//!   proactive and preflight timers of every client on its store, so
+//!   nothing finer is safe without mirroring each handler;
 //! - per device, the "refresh already sent for this AT" entries
-//!   (`REFRESHED`), which `single_refresh_per_expiry` reads and writes.
+//!   (`REFRESHED + d`), which `single_refresh_per_expiry` reads and writes.
 //!
-//! Every client-side delivery reads `AUTH`, because the facts it may record
-//! (a session error's "was the session valid?", a pair's family) read the
-//! auth server's records; only a 200 answer, which ends a request with its
-//! payload, does not. Timers and the fault budget are the engine's to add.
-//! A new message or handler must extend [`of`] (its match is exhaustive);
-//! `tests/reductions.rs` audits every pair this file calls independent.
+//! Client-side handlers read an AT's or RT's family (fixed at issue) and,
+//! when they end a request in a session error, the session's validity
+//! (`SESSIONS`: was it revoked, logged out, expired?). So a client-side
+//! delivery reads `SESSIONS` exactly when it may end a request that way:
+//! a 401 with no retry left or nothing to refresh with, a rejected refresh,
+//! an answer a client discards after logout. Timers and the fault budget
+//! are the engine's to add. A new message or handler must extend [`of`]
+//! (its match is exhaustive); `tests/reductions.rs` audits every pair this
+//! file calls independent, state by state.
 
-use super::msg::{Caller, ClientIx, Msg, Refresher};
+use super::client::Phase;
+use super::msg::{Caller, ClientIx, Msg, Refresher, RequestId};
+use super::token::At;
 use super::{Model, World};
 use crate::engine::Footprint;
+use crate::scenario::{AfterLogout, ReadsRt};
 
-const AUTH: usize = 0;
-const DENYLIST: usize = 1;
-const ATTACKER: usize = 2;
+const ATS: usize = 0;
+const SESSIONS: usize = 1;
+const DENYLIST: usize = 2;
+const ATTACKER: usize = 3;
 /// `REFRESHED + device`, for devices below `DEVICES`; others share bits.
-const REFRESHED: usize = 3;
+const REFRESHED: usize = 4;
 const DEVICES: usize = 8;
 /// `GROUPS + group`: the rest of the protocol bits.
 const GROUPS: usize = REFRESHED + DEVICES;
 
 /// The footprint of delivering `msg` in `w`.
-pub fn of(m: &Model, _w: &World, msg: &Msg) -> Footprint {
+pub fn of(m: &Model, w: &World, msg: &Msg) -> Footprint {
     let none = Footprint::NOTHING;
     match *msg {
         Msg::Api { from, .. } => resource(m, from),
@@ -48,39 +59,74 @@ pub fn of(m: &Model, _w: &World, msg: &Msg) -> Footprint {
             }
         }
         Msg::DenyCheck { .. } => none.read(DENYLIST),
-        Msg::Deny { .. } => none.write(DENYLIST).write(AUTH),
-        Msg::Refresh { .. } | Msg::Logout { .. } | Msg::Commit { .. } => none.write(AUTH),
-        Msg::ApiReply { to, ok, .. } => match to {
+        Msg::Deny { .. } => none.write(DENYLIST).write(ATS),
+        Msg::Refresh { .. } | Msg::Logout { .. } | Msg::Commit { .. } => {
+            none.read(ATS).write(SESSIONS)
+        }
+        Msg::ApiReply { to, at, ok } => match to {
             Caller::Attacker(_) => none,
             Caller::Request(r) if ok => client_side(m, r.client),
-            Caller::Request(r) => client_side(m, r.client).read(AUTH),
+            Caller::Request(r) if may_fail(m, w, r, at) => {
+                client_side(m, r.client).read(SESSIONS)
+            }
+            Caller::Request(r) => client_side(m, r.client),
         },
-        Msg::RefreshOk { to, .. } | Msg::RefreshErr { to, .. } => match to {
+        Msg::RefreshOk { to, .. } => match to {
             Refresher::Attacker(_) => none.write(ATTACKER),
-            client => client_side(m, super::refresh::client_of(client)).read(AUTH),
+            client => {
+                let c = super::refresh::client_of(client);
+                let f = client_side(m, c);
+                if m.clients[c as usize].after_logout == AfterLogout::Discard {
+                    f.read(SESSIONS)
+                } else {
+                    f
+                }
+            }
+        },
+        Msg::RefreshErr { to, .. } => match to {
+            Refresher::Attacker(_) => none.write(ATTACKER),
+            client => client_side(m, super::refresh::client_of(client)).read(SESSIONS),
         },
     }
 }
 
-/// The resource server checks an AT against the auth server's records (and
-/// an attacker call against its window); under `grace_until_used`
-/// accepting an AT closes its parent's grace, a write.
+/// Whether a 401 answering request `r`'s call with `at` may end it in a
+/// session error: it has no retry left, or nothing to refresh with (an
+/// empty store for `at_refresh`, no held RT for `at_request`). Otherwise it
+/// retries, waits or refreshes (`refresh::on_unauthorized`).
+fn may_fail(m: &Model, w: &World, r: RequestId, at: At) -> bool {
+    let request = w.request(r);
+    if request.phase != (Phase::Calling { at }) {
+        return false; // a duplicate or a late answer: ignored
+    }
+    let config = &m.clients[r.client as usize];
+    request.retries_left == 0
+        || match config.reads_rt {
+            ReadsRt::AtRefresh => w.stores[config.store as usize].pair.is_none(),
+            ReadsRt::AtRequest => request.held_rt.is_none(),
+        }
+}
+
+/// The resource server checks an AT's record (and an attacker call against
+/// its window); under `grace_until_used` accepting an AT closes its
+/// parent's grace, a write of the RT records.
 fn resource(m: &Model, caller: Caller) -> Footprint {
-    let mut f = if m.scenario.auth.grace_until_used {
-        Footprint::NOTHING.write(AUTH)
-    } else {
-        Footprint::NOTHING.read(AUTH)
-    };
+    let mut f = Footprint::NOTHING.read(ATS);
+    if m.scenario.auth.grace_until_used {
+        f = f.write(SESSIONS);
+    }
     if let Caller::Attacker(_) = caller {
         f = f.read(ATTACKER);
     }
     f
 }
 
-/// A handler on `client`'s side: its group, and its device's refresh record.
+/// A handler on `client`'s side: its group, its device's refresh record,
+/// and the AT records (an AT's family, its issue mark).
 fn client_side(m: &Model, client: ClientIx) -> Footprint {
     let device = m.clients[client as usize].device as usize;
     Footprint::NOTHING
+        .read(ATS)
         .write(GROUPS + group_of(m, client))
         .write(REFRESHED + device % DEVICES)
 }

@@ -27,6 +27,8 @@ pub struct Settings {
     pub threads: usize,
     pub max_memory: u64,
     pub no_symmetry: bool,
+    /// Sleep sets off in the family runs (the corpus comparison runs both).
+    pub no_partial_order: bool,
 }
 
 /// One measured run.
@@ -99,6 +101,7 @@ pub fn measure(s: &Scenario, n: u32, settings: &Settings) -> Row {
         time_ms: Some(settings.time_secs * 1000),
         max_memory: Some(settings.max_memory),
         no_symmetry: settings.no_symmetry,
+        no_partial_order: settings.no_partial_order,
         ..ExploreOptions::default()
     };
     let measured = reset_peak_resident();

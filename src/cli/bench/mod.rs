@@ -12,6 +12,7 @@
 mod corpus;
 mod family;
 mod peers;
+mod por;
 mod table;
 
 use super::bounds::parse_size;
@@ -58,6 +59,14 @@ pub struct Args {
     /// Turn symmetry reduction off (to measure what it removes).
     #[arg(long)]
     no_symmetry: bool,
+    /// Turn partial-order reduction off in the family runs (to measure
+    /// what it removes there).
+    #[arg(long)]
+    no_por: bool,
+    /// Skip the table that explores the corpus untimed with sleep sets off
+    /// and on.
+    #[arg(long)]
+    no_por_table: bool,
 }
 
 /// Runs every measurement and prints the tables.
@@ -67,6 +76,7 @@ pub fn execute(args: &Args) -> Code {
         threads: args.threads.max(1),
         max_memory: args.max_memory,
         no_symmetry: args.no_symmetry,
+        no_partial_order: args.no_por,
     };
     eprint_line("bench: single-flight family (untimed, must hold)");
     let verify = family::run_family(family::Client::SingleFlight, args.max_n, &settings);
@@ -91,6 +101,19 @@ pub fn execute(args: &Args) -> Code {
             Ok(rows) => {
                 code = code.max(corpus::code(&rows));
                 out.push_str(&table::corpus(&rows));
+            }
+            Err(message) => {
+                eprint_line(&format!("bench: {message}"));
+                code = Code::BadInput;
+            }
+        }
+    }
+    if !args.no_por_table {
+        eprint_line("bench: partial-order reduction on the corpus (untimed, off and on)");
+        match por::run(&args.corpus, &settings) {
+            Ok(rows) => {
+                code = code.max(por::code(&rows));
+                out.push_str(&table::por(&rows));
             }
             Err(message) => {
                 eprint_line(&format!("bench: {message}"));

@@ -1,7 +1,7 @@
 //! The bench's Markdown tables: tokenrace per N beside each peer, with the
 //! ratio of the fastest peer's time to tokenrace's.
 
-use super::corpus;
+use super::{corpus, por};
 use super::family::{Row, Settings};
 use super::peers::PeerRow;
 use crate::check::Verdict;
@@ -153,6 +153,58 @@ pub fn corpus(rows: &[corpus::Row]) -> String {
         rows.iter().map(|r| r.met).sum::<usize>(),
         rows.iter().map(|r| r.expected).sum::<usize>(),
         rows.iter().filter(|r| r.bounded).count()
+    ));
+    out
+}
+
+/// Partial-order reduction on the corpus, one row per scenario and a total.
+pub fn por(rows: &[por::Row]) -> String {
+    let mut out = String::from(
+        "## Partial-order reduction (sleep sets) on the corpus, untimed BFS\n\n\
+         | scenario | states | transitions off | transitions on | removed | time off s | time on s | same result |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    let removed = |off: u64, on: u64| {
+        if off == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.0} %", 100.0 * (off - on.min(off)) as f64 / off as f64)
+        }
+    };
+    let same = |r: &por::Row| match (r.bounded, r.same) {
+        (true, _) => "bound hit",
+        (false, true) => "yes",
+        (false, false) => "**NO**",
+    };
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:.3} | {:.3} | {} |\n",
+            r.file,
+            r.states,
+            r.transitions_off,
+            r.transitions_on,
+            removed(r.transitions_off, r.transitions_on),
+            r.secs_off,
+            r.secs_on,
+            same(r)
+        ));
+    }
+    let sum = |f: fn(&por::Row) -> u64| rows.iter().map(f).sum::<u64>();
+    let secs = |f: fn(&por::Row) -> f64| rows.iter().map(f).sum::<f64>();
+    let (off, on) = (sum(|r| r.transitions_off), sum(|r| r.transitions_on));
+    let (t_off, t_on) = (secs(|r| r.secs_off), secs(|r| r.secs_on));
+    out.push_str(&format!(
+        "| **total: {} scenarios** | {} | {} | {} | {} | {:.3} | {:.3} (×{:.2}) | {} of {} |\n\n",
+        rows.len(),
+        sum(|r| r.states),
+        off,
+        on,
+        removed(off, on),
+        t_off,
+        t_on,
+        t_on / t_off.max(1e-9),
+        rows.iter().filter(|r| !r.bounded && r.same).count(),
+        rows.iter().filter(|r| !r.bounded).count(),
     ));
     out
 }
