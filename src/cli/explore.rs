@@ -149,9 +149,17 @@ fn stats_line(stats: &SearchStats, secs: f64) -> String {
     let peak = peak_resident_bytes()
         .map(|b| format!(", peak memory {:.1} MiB", b as f64 / (1 << 20) as f64))
         .unwrap_or_default();
+    let asleep = if stats.asleep > 0 || stats.reexpanded > 0 {
+        format!(
+            ", {} moves skipped by sleep sets, {} states expanded again",
+            stats.asleep, stats.reexpanded
+        )
+    } else {
+        String::new()
+    };
     format!(
         "{} states ({:.0} states/s), depth {}, {:.1} bytes/state stored \
-         ({:.1} bytes/state canonical encoding){peak}",
+         ({:.1} bytes/state canonical encoding){peak}{asleep}",
         stats.states,
         stats.states as f64 / secs.max(1e-9),
         stats.depth,

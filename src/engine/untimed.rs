@@ -304,7 +304,10 @@ impl<P: Protocol> UState<P> {
             Some(ranks) => {
                 // The ranking sorts an index; the messages follow it.
                 rank(&scratch.msgs, &mut scratch.order, ranks);
-                let sorted = scratch.order.iter().map(|&i| scratch.msgs[i as usize].clone());
+                let sorted = scratch
+                    .order
+                    .iter()
+                    .map(|&i| scratch.msgs[i as usize].clone());
                 scratch.sorted.clear();
                 scratch.sorted.extend(sorted);
                 std::mem::swap(&mut scratch.msgs, &mut scratch.sorted);

@@ -6,7 +6,7 @@
 use super::untimed::expand_one;
 use super::{Limits, Monitor};
 use crate::engine::untimed::{Move, Scratch, UState};
-use crate::engine::{Fault, Footprint, Protocol};
+use crate::engine::{EventId, Protocol};
 use std::collections::VecDeque;
 
 /// Checks that the protocol's symmetry renaming is sound on the states
@@ -61,10 +61,6 @@ pub fn audit_symmetry<P: Protocol, M: Monitor<P>>(
     Ok(merges)
 }
 
-/// One order of two moves: the key reached, and per move the facts it
-/// recorded, its footprint and its fault options.
-type Order2 = (u128, String, String);
-
 /// Checks a protocol's footprints (`Protocol::footprint`) on the untimed
 /// states reachable within `limits`, without reductions: whenever two
 /// deliveries of a state are independent by their footprints (the
@@ -96,56 +92,66 @@ pub fn audit_independence<P: Protocol, M: Monitor<P>>(
     Ok(pairs)
 }
 
-/// The footprint, fault options and successor of taking the message with
-/// id `id` in `s` (with fault option `ix`); `None` if it is not in flight.
+/// One delivery taken: what it was seen to do, and the state after it.
+struct Taken<P: Protocol> {
+    /// Its footprint, fault options and facts, as text to compare.
+    seen: String,
+    options: usize,
+    after: UState<P>,
+}
+
+/// Delivers the message with id `id` in `s`, with fault option `ix`;
+/// `None` if it is not in flight (or has no such option).
 fn take<P: Protocol>(
     p: &P,
     limits: &Limits,
     s: &UState<P>,
-    id: crate::engine::EventId,
+    id: EventId,
     ix: usize,
-) -> Option<(Footprint, Vec<Vec<Fault>>, String, UState<P>)> {
+) -> Option<Taken<P>> {
     let i = s.msgs.iter().position(|(e, _)| *e == id)?;
     let declared = p.footprint(&s.model, &s.msgs[i].1);
-    let mut next = s.clone();
-    let begun = next.begin(p, Move::Deliver(i));
+    let mut after = s.clone();
+    let begun = after.begin(p, Move::Deliver(i));
     let footprint = begun.footprint(p, declared, s.faults < limits.max_faults);
-    let options = next.fault_options(p, &begun, limits.max_faults);
-    let facts = format!("{:?}", begun.fx.facts);
-    next.commit(&begun.fx, options.get(ix)?);
-    Some((footprint, options, facts, next))
+    let options = after.fault_options(p, &begun, limits.max_faults);
+    after.commit(&begun.fx, options.get(ix)?);
+    Some(Taken {
+        seen: format!("{footprint:?} {options:?} {:?}", begun.fx.facts),
+        options: options.len(),
+        after,
+    })
 }
 
-/// Checks every independent pair of deliveries of one state.
+/// Checks every independent pair of distinct deliveries of one state.
 fn audit_state<P: Protocol>(
     p: &P,
     limits: &Limits,
     s: &UState<P>,
     scratch: &mut Scratch<P>,
 ) -> Result<u64, String> {
-    let ids: Vec<_> = s.msgs.iter().map(|(id, _)| *id).collect();
+    let footprint = |i: usize| {
+        let mut probe = s.clone();
+        let declared = p.footprint(&s.model, &s.msgs[i].1);
+        let begun = probe.begin(p, Move::Deliver(i));
+        begun.footprint(p, declared, s.faults < limits.max_faults)
+    };
+    let options = |i: usize| take(p, limits, s, s.msgs[i].0, 0).map_or(0, |t| t.options);
     let mut pairs = 0;
-    for (a, &t) in ids.iter().enumerate() {
-        for &u in &ids[a + 1..] {
-            let (ft, opts_t, _, _) = take(p, limits, s, t, 0).expect("in flight");
-            let (fu, opts_u, _, _) = take(p, limits, s, u, 0).expect("in flight");
-            if s.msgs[a].1 == s.msgs.iter().find(|(id, _)| *id == u).expect("in flight").1
-                || !ft.independent(fu)
-            {
+    for a in 0..s.msgs.len() {
+        for b in a + 1..s.msgs.len() {
+            let ((t, mt), (u, mu)) = (&s.msgs[a], &s.msgs[b]);
+            if mt == mu || !footprint(a).independent(footprint(b)) {
                 continue;
             }
-            for i in 0..opts_t.len() {
-                for j in 0..opts_u.len() {
-                    let first = order(p, limits, s, (t, i), (u, j), scratch)?;
-                    let second = order(p, limits, s, (u, j), (t, i), scratch)?;
-                    let (k1, t1, u1) = first;
-                    let (k2, u2, t2) = second;
+            for i in 0..options(a) {
+                for j in 0..options(b) {
+                    let (k1, t1, u1) = both(p, limits, s, (*t, i), (*u, j), scratch)?;
+                    let (k2, u2, t2) = both(p, limits, s, (*u, j), (*t, i), scratch)?;
                     if k1 != k2 || t1 != t2 || u1 != u2 {
                         return Err(format!(
-                            "independent deliveries do not commute: {:?} and {:?} in {:?}\n\
-                             {t1}\nvs\n{t2}\n{u1}\nvs\n{u2}",
-                            s.msgs[a].1,
-                            s.msgs.iter().find(|(id, _)| *id == u).expect("in flight").1,
+                            "independent deliveries do not commute: {mt:?} and {mu:?} in \
+                             {:?}\n{t1}\nvs\n{t2}\n{u1}\nvs\n{u2}",
                             s.model
                         ));
                     }
@@ -157,24 +163,23 @@ fn audit_state<P: Protocol>(
     Ok(pairs)
 }
 
-/// Takes `x` then `y`: the key reached and, per move, its footprint,
-/// options and facts as seen in that order.
-fn order<P: Protocol>(
+/// Takes `x` then `y` (each with its fault option): the key reached and
+/// what each was seen to do in that order.
+fn both<P: Protocol>(
     p: &P,
     limits: &Limits,
     s: &UState<P>,
-    (x, i): (crate::engine::EventId, usize),
-    (y, j): (crate::engine::EventId, usize),
+    (x, i): (EventId, usize),
+    (y, j): (EventId, usize),
     scratch: &mut Scratch<P>,
-) -> Result<Order2, String> {
-    let (fx, ox, facts_x, s1) = take(p, limits, s, x, i).expect("in flight");
-    let Some((fy, oy, facts_y, s2)) = take(p, limits, &s1, y, j) else {
-        return Err(format!("a delivery disabled an independent one in {:?}", s.model));
+) -> Result<(u128, String, String), String> {
+    let first = take(p, limits, s, x, i).expect("in flight");
+    let Some(second) = take(p, limits, &first.after, y, j) else {
+        return Err(format!(
+            "a delivery disabled an independent one in {:?}",
+            s.model
+        ));
     };
-    let key = s2.key(p, scratch).0;
-    Ok((
-        key,
-        format!("{fx:?} {ox:?} {facts_x}"),
-        format!("{fy:?} {oy:?} {facts_y}"),
-    ))
+    let key = second.after.key(p, scratch).0;
+    Ok((key, first.seen, second.seen))
 }

@@ -37,6 +37,10 @@ pub trait Monitor<P: Protocol> {
     /// How many properties this monitor judges.
     fn count(&self) -> usize;
     /// Properties a fact breaks, given the state right after its step.
+    /// With partial-order reduction (untimed search) a step may be judged
+    /// before, instead of after, steps independent of it, so the judgement
+    /// must depend only on the fact and on parts of the state the step's
+    /// footprint covers (tokenrace's invariants judge the fact alone).
     fn observe(&self, state: &P::State, fact: &P::Fact, hits: &mut Vec<usize>);
     /// Properties broken by how the run ended (the horizon fired, or nothing
     /// was left pending).

@@ -53,10 +53,12 @@ impl Sleep {
 
     /// The moves to take from a state, in canonical move order: not asleep,
     /// within a re-expansion's mask, one per distinct message (equal
-    /// messages are one move), the tick unless re-expanding.
-    pub fn moves<P: Protocol>(&self, p: &P, state: &UState<P>, out: &mut Vec<Move>) {
+    /// messages are one move), the tick unless re-expanding. Returns how
+    /// many moves were skipped because they were asleep.
+    pub fn moves<P: Protocol>(&self, p: &P, state: &UState<P>, out: &mut Vec<Move>) -> u64 {
         let asleep = self.mask();
         let mut seen = 0u64;
+        let mut skipped = 0;
         let mut all = Vec::new();
         state.moves(p, &mut all);
         for mv in all {
@@ -65,9 +67,11 @@ impl Sleep {
                     let r = self.ranks[i];
                     let bit = if r < MASK_BITS { 1u64 << r } else { 0 };
                     let wanted = self.only.map_or(true, |only| only & bit != 0);
-                    let fresh = bit == 0 || (asleep | seen) & bit == 0;
+                    let sleeping = asleep & bit != 0;
+                    let repeated = seen & bit != 0;
                     seen |= bit;
-                    wanted && fresh
+                    skipped += u64::from(wanted && sleeping && !repeated);
+                    wanted && !sleeping && !repeated
                 }
                 Move::Tick => self.only.is_none(),
             };
@@ -75,6 +79,7 @@ impl Sleep {
                 out.push(mv);
             }
         }
+        skipped
     }
 
     /// The sleep set after taking move `taken` (of `explored`, the moves

@@ -41,7 +41,14 @@ impl Protocol for Counters {
     type Fact = Overwrote;
 
     fn init(&self, out: &mut Effects<Self>) -> Cells {
-        for m in [M::Inc(0), M::Inc(0), M::Inc(1), M::Inc(2), M::Inc(2), M::Set(1)] {
+        for m in [
+            M::Inc(0),
+            M::Inc(0),
+            M::Inc(1),
+            M::Inc(2),
+            M::Inc(2),
+            M::Set(1),
+        ] {
             out.send(m);
         }
         Cells::default()
@@ -119,7 +126,10 @@ fn search(lying: bool, partial_order: bool, order: Order, threads: usize) -> Out
 }
 
 fn lengths(o: &Outcome) -> Vec<Option<usize>> {
-    o.violations.iter().map(|v| v.as_ref().map(Vec::len)).collect()
+    o.violations
+        .iter()
+        .map(|v| v.as_ref().map(Vec::len))
+        .collect()
 }
 
 #[test]

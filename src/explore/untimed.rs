@@ -360,11 +360,8 @@ fn expand<P: Protocol, M: Monitor<P>>(
         let succs = expand_one(p, m, limits, f.node, &f.state, scratch);
         return Expansion { succs, skipped: 0 };
     };
-    let mut all = Vec::new();
-    f.state.moves(p, &mut all);
     let mut moves = Vec::new();
-    sleep.moves(p, &f.state, &mut moves);
-    let skipped = (all.len() - moves.len()) as u64;
+    let skipped = sleep.moves(p, &f.state, &mut moves);
     let succs = successors(p, m, limits, f.node, &f.state, Some(sleep), moves, scratch);
     Expansion { succs, skipped }
 }

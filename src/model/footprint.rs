@@ -66,9 +66,7 @@ pub fn of(m: &Model, w: &World, msg: &Msg) -> Footprint {
         Msg::ApiReply { to, at, ok } => match to {
             Caller::Attacker(_) => none,
             Caller::Request(r) if ok => client_side(m, r.client),
-            Caller::Request(r) if may_fail(m, w, r, at) => {
-                client_side(m, r.client).read(SESSIONS)
-            }
+            Caller::Request(r) if may_fail(m, w, r, at) => client_side(m, r.client).read(SESSIONS),
             Caller::Request(r) => client_side(m, r.client),
         },
         Msg::RefreshOk { to, .. } => match to {

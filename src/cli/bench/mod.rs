@@ -67,6 +67,10 @@ pub struct Args {
     /// and on.
     #[arg(long)]
     no_por_table: bool,
+    /// Most states per search in that table (a scenario past it is marked
+    /// "bound hit" and not compared).
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    por_max_states: u64,
 }
 
 /// Runs every measurement and prints the tables.
@@ -110,7 +114,7 @@ pub fn execute(args: &Args) -> Code {
     }
     if !args.no_por_table {
         eprint_line("bench: partial-order reduction on the corpus (untimed, off and on)");
-        match por::run(&args.corpus, &settings) {
+        match por::run(&args.corpus, &settings, args.por_max_states) {
             Ok(rows) => {
                 code = code.max(por::code(&rows));
                 out.push_str(&table::por(&rows));

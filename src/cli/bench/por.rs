@@ -44,7 +44,7 @@ fn timed(s: &scenario::Scenario, options: &ExploreOptions) -> Result<(Report, f6
 }
 
 /// Explores every scenario below `dir` in untimed timing, both ways.
-pub fn run(dir: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
+pub fn run(dir: &Path, settings: &Settings, max_states: u64) -> Result<Vec<Row>, String> {
     let mut found = Vec::new();
     files(dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
     let off = ExploreOptions {
@@ -54,6 +54,7 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
         max_memory: Some(settings.max_memory),
         no_symmetry: settings.no_symmetry,
         no_partial_order: true,
+        max_states: Some(max_states),
         ..ExploreOptions::default()
     };
     let on = ExploreOptions {

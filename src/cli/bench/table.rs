@@ -1,9 +1,9 @@
 //! The bench's Markdown tables: tokenrace per N beside each peer, with the
 //! ratio of the fastest peer's time to tokenrace's.
 
-use super::{corpus, por};
 use super::family::{Row, Settings};
 use super::peers::PeerRow;
+use super::{corpus, por};
 use crate::check::Verdict;
 
 fn mib(bytes: Option<u64>) -> String {
