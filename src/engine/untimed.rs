@@ -18,9 +18,7 @@
 use super::encode::{fingerprint, ByteSink};
 use super::path::{check_faults, Execution, PathError};
 use super::pending::fault_vectors;
-use super::{
-    Choice, Effects, Event, EventId, Fault, Footprint, Millis, Protocol, StepRecord, Urgency, When,
-};
+use super::{Choice, Effects, Event, EventId, Fault, Millis, Protocol, StepRecord, Urgency, When};
 use std::cmp::Ordering;
 
 /// A timer at its exact time.
@@ -116,39 +114,6 @@ impl<P: Protocol> Default for Scratch<P> {
             order: Vec::new(),
             sorted: Vec::new(),
         }
-    }
-}
-
-impl<P: Protocol> Begun<P> {
-    /// What the step read and wrote: the protocol's footprint of the event
-    /// (`declared`, taken before the handler ran) plus the engine's timer
-    /// queue, and the fault budget if it sent a faultable message while
-    /// faults were left. Deadlines due at one instant fire in `Timer`
-    /// order whoever armed them first, so arming only deadlines (at a time
-    /// no mark decides) reads the queue; cancelling, marking, or arming an
-    /// ordinary timer (ties fire in arming order) or one set from a mark
-    /// writes it.
-    pub fn footprint(&self, p: &P, declared: Footprint, faults_left: bool) -> Footprint {
-        let fx = &self.fx;
-        let mut f = declared;
-        let orders = |(_, when, urgency): &(P::Timer, When<P::Mark>, Urgency)| {
-            *urgency == Urgency::Ordinary || matches!(when, When::FromMark(..))
-        };
-        if !(fx.cancels.is_empty() && fx.marks.is_empty() && fx.unmarks.is_empty())
-            || fx.timers.iter().any(orders)
-        {
-            f = f.with_timers();
-        } else if !fx.timers.is_empty() {
-            f = f.reading_timers();
-        }
-        let faultable = |m: &P::Msg| {
-            let link = p.link(m);
-            link.drop > 0.0 || link.duplicate > 0.0
-        };
-        if faults_left && fx.sends.iter().any(faultable) {
-            f = f.with_budget();
-        }
-        f
     }
 }
 

@@ -17,11 +17,17 @@
 //! ranks still asleep, and a state reached again with fewer asleep is
 //! re-expanded with the difference.
 
+mod expand;
+
+pub use expand::Shareable;
+pub(crate) use expand::{expand_one, Expanded};
+
 use super::budget::{Budget, SearchStats};
 use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
-use crate::engine::{Choice, EventId, Footprint, Protocol};
+use crate::engine::{Choice, EventId, Protocol};
+use expand::{expand, expand_block, Frontier};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
@@ -34,50 +40,6 @@ struct Node {
     parent: u32,
     event: u32,
     fault_ix: u16,
-}
-
-/// One transition computed by a worker, waiting for the merge.
-pub(crate) struct Expanded<P: Protocol> {
-    parent: u32,
-    event: EventId,
-    fault_ix: u16,
-    pub(crate) state: UState<P>,
-    pub(crate) key: u128,
-    size: usize,
-    pub(crate) hits: Vec<usize>,
-    /// The successor's sleep set (empty without partial-order reduction).
-    sleep: Sleep,
-}
-
-/// A state waiting to be expanded: its arena node and its sleep set.
-struct Frontier<P: Protocol> {
-    node: u32,
-    state: UState<P>,
-    sleep: Sleep,
-}
-
-/// Successors of one expansion, and how many moves sleep sets skipped.
-pub(crate) struct Expansion<P: Protocol> {
-    pub(crate) succs: Vec<Expanded<P>>,
-    skipped: u64,
-}
-
-/// Bounds needed to expand states on worker threads. Written as
-/// associated-type bounds so that `P: Shareable` implies them at every use
-/// site (a `where` clause on the trait would have to be repeated there).
-pub trait Shareable:
-    Protocol<State: Send + Sync, Msg: Send + Sync, Timer: Send + Sync, Mark: Send + Sync> + Sync
-{
-}
-
-impl<P> Shareable for P
-where
-    P: Protocol + Sync,
-    P::State: Send + Sync,
-    P::Msg: Send + Sync,
-    P::Timer: Send + Sync,
-    P::Mark: Send + Sync,
-{
 }
 
 /// Every untimed execution, deduplicated on canonical fingerprints. BFS
@@ -328,159 +290,6 @@ where
         };
         (outcome, stats)
     }
-}
-
-/// Successors of one state in canonical order: moves (messages by
-/// creation, then the tick), per move its fault vectors. Without sleep sets
-/// every move is taken (the symmetry audit's view).
-pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
-    p: &P,
-    m: &M,
-    limits: &Limits,
-    node: u32,
-    state: &UState<P>,
-    scratch: &mut Scratch<P>,
-) -> Vec<Expanded<P>> {
-    let mut moves = Vec::new();
-    state.moves(p, &mut moves);
-    successors(p, m, limits, node, state, None, moves, scratch)
-}
-
-/// Successors of a frontier state: with `sleep`, only the moves its sleep
-/// set leaves, each successor with its own sleep set.
-fn expand<P: Protocol, M: Monitor<P>>(
-    p: &P,
-    m: &M,
-    limits: &Limits,
-    f: &Frontier<P>,
-    sleep: Option<&Sleep>,
-    scratch: &mut Scratch<P>,
-) -> Expansion<P> {
-    let Some(sleep) = sleep else {
-        let succs = expand_one(p, m, limits, f.node, &f.state, scratch);
-        return Expansion { succs, skipped: 0 };
-    };
-    let mut moves = Vec::new();
-    let skipped = sleep.moves(p, &f.state, &mut moves);
-    let succs = successors(p, m, limits, f.node, &f.state, Some(sleep), moves, scratch);
-    Expansion { succs, skipped }
-}
-
-/// Takes each of `moves` from `state`, with every fault vector; with
-/// `sleep`, each successor gets the sleep set the footprints give it.
-#[allow(clippy::too_many_arguments)]
-fn successors<P: Protocol, M: Monitor<P>>(
-    p: &P,
-    m: &M,
-    limits: &Limits,
-    node: u32,
-    state: &UState<P>,
-    sleep: Option<&Sleep>,
-    moves: Vec<Move>,
-    scratch: &mut Scratch<P>,
-) -> Vec<Expanded<P>> {
-    let faults_left = state.faults < limits.max_faults;
-    let mut begun = Vec::with_capacity(moves.len());
-    let mut explored = Vec::with_capacity(moves.len());
-    for mv in moves {
-        let mut after = state.clone();
-        let b = after.begin(p, mv);
-        let footprint = match mv {
-            Move::Deliver(i) if sleep.is_some() => {
-                let declared = p.footprint(&state.model, &state.msgs[i].1);
-                b.footprint(p, declared, faults_left)
-            }
-            _ => Footprint::EVERYTHING,
-        };
-        explored.push((mv, footprint));
-        begun.push((after, b));
-    }
-    let mut out = Vec::with_capacity(explored.len());
-    for (k, (begun_state, mut b)) in begun.into_iter().enumerate() {
-        let asleep = sleep.map(|s| s.after(&explored, k));
-        let options = begun_state.fault_options(p, &b, limits.max_faults);
-        let facts = std::mem::take(&mut b.fx.facts);
-        let mut after = Some(begun_state);
-        for (ix, faults) in options.iter().enumerate() {
-            let mut next = if ix + 1 == options.len() {
-                after.take().expect("the last option takes the state")
-            } else {
-                after
-                    .clone()
-                    .expect("the state is kept until the last option")
-            };
-            next.commit(&b.fx, faults);
-            let mut hits = Vec::new();
-            for f in &facts {
-                m.observe(&next.model, f, &mut hits);
-            }
-            let mut ranks = Vec::new();
-            let wanted = asleep.is_some().then_some(&mut ranks);
-            let (key, size) = next.key_ranked(p, scratch, wanted);
-            let sleep = match &asleep {
-                Some(a) => Sleep::successor(a.clone(), ranks),
-                None => Sleep::default(),
-            };
-            out.push(Expanded {
-                parent: node,
-                event: b.id,
-                fault_ix: ix as u16,
-                state: next,
-                key,
-                size,
-                hits,
-                sleep,
-            });
-        }
-    }
-    out
-}
-
-/// Successors of a block of states, computed by `budget.threads` workers
-/// on contiguous slices and concatenated in frontier order, with the number
-/// of moves sleep sets skipped.
-fn expand_block<P, M>(
-    p: &P,
-    m: &M,
-    limits: &Limits,
-    budget: &Budget,
-    block: &[Frontier<P>],
-) -> (Vec<Expanded<P>>, u64)
-where
-    P: Shareable,
-    M: Monitor<P> + Sync,
-{
-    let slice = |part: &[Frontier<P>]| {
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        let mut skipped = 0;
-        for f in part {
-            let sleep = budget.partial_order.then_some(&f.sleep);
-            let expansion = expand(p, m, limits, f, sleep, &mut scratch);
-            out.extend(expansion.succs);
-            skipped += expansion.skipped;
-        }
-        (out, skipped)
-    };
-    let threads = budget.threads.max(1);
-    if threads == 1 || block.len() < 2 * threads {
-        return slice(block);
-    }
-    let size = block.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = block
-            .chunks(size)
-            .map(|part| scope.spawn(move || slice(part)))
-            .collect();
-        let mut all = Vec::new();
-        let mut skipped = 0;
-        for w in workers {
-            let (out, n) = w.join().expect("an exploration worker panicked");
-            all.extend(out);
-            skipped += n;
-        }
-        (all, skipped)
-    })
 }
 
 /// Re-executes a stored path to recover each step's time and faults; the

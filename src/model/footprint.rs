@@ -24,7 +24,7 @@
 //! a 401 with no retry left or nothing to refresh with, a rejected refresh,
 //! an answer a client discards after logout. Timers and the fault budget
 //! are the engine's to add. A new message or handler must extend [`of`]
-//! (its match is exhaustive); `tests/reductions.rs` audits every pair this
+//! (its match is exhaustive); `tests/partial_order.rs` audits every pair this
 //! file calls independent, state by state.
 
 use super::client::Phase;
