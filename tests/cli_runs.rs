@@ -239,3 +239,38 @@ fn check_of_a_mixed_folder_exits_two_and_still_judges_the_good_file() {
         out.stdout
     );
 }
+
+#[test]
+fn bench_prints_every_table_and_the_partial_order_runs_agree() {
+    let out = tokenrace(&[
+        "bench",
+        "--no-peers",
+        "--max-n",
+        "3",
+        "--naive-max-n",
+        "2",
+        "--corpus",
+        "tests/data/scenarios/passing",
+        "--por-max-states",
+        "5000",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for heading in [
+        "## Refresh race, single-flight client",
+        "## Refresh race, naive client",
+        "## Windowed corpus",
+        "## Partial-order reduction (sleep sets) on the corpus",
+    ] {
+        assert!(out.stdout.contains(heading), "{heading}\n{}", out.stdout);
+    }
+    let total = out
+        .stdout
+        .lines()
+        .rfind(|l| l.starts_with("| **total"))
+        .expect("the partial-order table has a total");
+    assert!(!out.stdout.contains("**NO**"), "{}", out.stdout);
+    let compared = total.rsplit('|').nth(1).unwrap_or_default().trim();
+    let (same, of) = compared.split_once(" of ").expect("`k of n`");
+    assert_eq!(same, of, "{total}");
+    assert_ne!(of, "0", "{total}");
+}

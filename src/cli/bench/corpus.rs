@@ -4,7 +4,7 @@
 
 use super::super::Code;
 use super::family::Settings;
-use crate::check::{self, ExploreOptions, Verdict};
+use crate::check::{self, Verdict};
 use crate::scenario::{self, Timing};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -40,13 +40,7 @@ pub(super) fn files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub fn run(dir: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     let mut found = Vec::new();
     files(dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let options = ExploreOptions {
-        threads: Some(settings.threads),
-        time_ms: Some(settings.time_secs * 1000),
-        max_memory: Some(settings.max_memory),
-        no_symmetry: settings.no_symmetry,
-        ..ExploreOptions::default()
-    };
+    let options = settings.options();
     let mut rows = Vec::new();
     for file in found {
         let loaded = scenario::load(&file).map_err(|e| e.to_string())?;

@@ -31,6 +31,21 @@ pub struct Settings {
     pub no_partial_order: bool,
 }
 
+impl Settings {
+    /// The exploration options every tokenrace run of the bench starts
+    /// from: its bounds, threads and reductions.
+    pub fn options(&self) -> ExploreOptions {
+        ExploreOptions {
+            threads: Some(self.threads),
+            time_ms: Some(self.time_secs * 1000),
+            max_memory: Some(self.max_memory),
+            no_symmetry: self.no_symmetry,
+            no_partial_order: self.no_partial_order,
+            ..ExploreOptions::default()
+        }
+    }
+}
+
 /// One measured run.
 pub struct Row {
     pub n: u32,
@@ -97,12 +112,7 @@ pub fn run_family(client: Client, max_n: u32, settings: &Settings) -> Vec<Row> {
 pub fn measure(s: &Scenario, n: u32, settings: &Settings) -> Row {
     let options = ExploreOptions {
         strategy: Some(Strategy::Bfs),
-        threads: Some(settings.threads),
-        time_ms: Some(settings.time_secs * 1000),
-        max_memory: Some(settings.max_memory),
-        no_symmetry: settings.no_symmetry,
-        no_partial_order: settings.no_partial_order,
-        ..ExploreOptions::default()
+        ..settings.options()
     };
     let measured = reset_peak_resident();
     let started = Instant::now();

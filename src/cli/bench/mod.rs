@@ -101,30 +101,34 @@ pub fn execute(args: &Args) -> Code {
     out.push_str(&peers.notes());
     let mut code = family::code(&verify, &bug);
     if !args.no_corpus {
-        match corpus::run(&args.corpus, &settings) {
-            Ok(rows) => {
-                code = code.max(corpus::code(&rows));
-                out.push_str(&table::corpus(&rows));
-            }
-            Err(message) => {
-                eprint_line(&format!("bench: {message}"));
-                code = Code::BadInput;
-            }
-        }
+        let rows = corpus::run(&args.corpus, &settings);
+        code = code.max(append(rows, corpus::code, table::corpus, &mut out));
     }
     if !args.no_por_table {
         eprint_line("bench: partial-order reduction on the corpus (untimed, off and on)");
-        match por::run(&args.corpus, &settings, args.por_max_states) {
-            Ok(rows) => {
-                code = code.max(por::code(&rows));
-                out.push_str(&table::por(&rows));
-            }
-            Err(message) => {
-                eprint_line(&format!("bench: {message}"));
-                code = Code::BadInput;
-            }
-        }
+        let rows = por::run(&args.corpus, &settings, args.por_max_states);
+        code = code.max(append(rows, por::code, table::por, &mut out));
     }
     print(&out);
     code
+}
+
+/// Appends a corpus table and returns its exit code, or reports why the
+/// corpus could not be read (exit 2).
+fn append<R>(
+    rows: Result<Vec<R>, String>,
+    code: fn(&[R]) -> Code,
+    render: fn(&[R]) -> String,
+    out: &mut String,
+) -> Code {
+    match rows {
+        Ok(rows) => {
+            out.push_str(&render(&rows));
+            code(&rows)
+        }
+        Err(message) => {
+            eprint_line(&format!("bench: {message}"));
+            Code::BadInput
+        }
+    }
 }

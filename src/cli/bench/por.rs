@@ -49,13 +49,9 @@ pub fn run(dir: &Path, settings: &Settings, max_states: u64) -> Result<Vec<Row>,
     files(dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
     let off = ExploreOptions {
         strategy: Some(Strategy::Bfs),
-        threads: Some(settings.threads),
-        time_ms: Some(settings.time_secs * 1000),
-        max_memory: Some(settings.max_memory),
-        no_symmetry: settings.no_symmetry,
         no_partial_order: true,
         max_states: Some(max_states),
-        ..ExploreOptions::default()
+        ..settings.options()
     };
     let on = ExploreOptions {
         no_partial_order: false,
