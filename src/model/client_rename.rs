@@ -82,7 +82,7 @@ fn rename_caller(c: &mut Caller, g: RequestFn) {
     }
 }
 
-fn rename_refresher(r: &mut Refresher, f: ClientFn, g: RequestFn) {
+pub(super) fn rename_refresher(r: &mut Refresher, f: ClientFn, g: RequestFn) {
     match r {
         Refresher::Request(id) | Refresher::RequestResend(id, _) => *id = g(*id),
         Refresher::Proactive(c, _) | Refresher::ProactiveResend(c, _, _) => *c = f(*c),

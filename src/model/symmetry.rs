@@ -20,7 +20,8 @@
 //! ids are renamed (or it is stated that it has none).
 
 use super::client::{ClientState, Request};
-use super::msg::{Caller, Msg, RequestId, Timer};
+use super::client_rename;
+use super::msg::{ClientIx, Msg, RequestId, Timer};
 use super::refresh::Flight;
 use super::{Model, World};
 use std::hash::{Hash, Hasher};
@@ -192,7 +193,7 @@ fn rename_client(c: &mut ClientState, f: &dyn Fn(RequestId) -> RequestId) {
     requests.iter_mut().for_each(|r| rename_request(r, f));
     proactive_awaited
         .iter_mut()
-        .for_each(|(refresher, _)| rename_refresher(refresher, f));
+        .for_each(|(refresher, _)| client_rename::rename_refresher(refresher, &same_client, f));
 }
 
 fn rename_request(r: &mut Request, _f: &dyn Fn(RequestId) -> RequestId) {
@@ -206,68 +207,23 @@ fn rename_request(r: &mut Request, _f: &dyn Fn(RequestId) -> RequestId) {
     } = r;
 }
 
+/// Request renaming is client renaming that keeps every client in place,
+/// so both go through `client_rename`'s one function per type.
+fn same_client(c: ClientIx) -> ClientIx {
+    c
+}
+
 fn rename_flight(x: &mut Flight, f: &dyn Fn(RequestId) -> RequestId) {
-    let Flight { owner } = x;
-    rename_refresher(owner, f);
-}
-
-fn rename_caller(c: &mut Caller, f: &dyn Fn(RequestId) -> RequestId) {
-    match c {
-        Caller::Request(id) => *id = f(*id),
-        Caller::Attacker(_) => {}
-    }
-}
-
-fn rename_refresher(r: &mut super::msg::Refresher, f: &dyn Fn(RequestId) -> RequestId) {
-    use super::msg::Refresher;
-    match r {
-        Refresher::Request(id) | Refresher::RequestResend(id, _) => *id = f(*id),
-        Refresher::Proactive(..) | Refresher::ProactiveResend(..) | Refresher::Attacker(_) => {}
-    }
+    client_rename::rename_flight(x, &same_client, f);
 }
 
 /// Renames the request ids a message carries.
 pub fn rename_msg(msg: &mut Msg, f: &dyn Fn(RequestId) -> RequestId) {
-    match msg {
-        Msg::Api { from, at: _ } => rename_caller(from, f),
-        Msg::ApiReply { to, at: _, ok: _ } => rename_caller(to, f),
-        Msg::DenyCheck { caller, at: _ } => rename_caller(caller, f),
-        Msg::DenyReply {
-            caller,
-            at: _,
-            revoked: _,
-        } => rename_caller(caller, f),
-        Msg::Refresh { from, rt: _ } => rename_refresher(from, f),
-        Msg::RefreshOk {
-            to,
-            presented: _,
-            at: _,
-            rt: _,
-        } => rename_refresher(to, f),
-        Msg::RefreshErr { to, rt: _ } => rename_refresher(to, f),
-        Msg::Commit {
-            to,
-            rt: _,
-            grace: _,
-        } => rename_refresher(to, f),
-        Msg::Logout { client: _, rt: _ } | Msg::Deny { at: _ } => {}
-    }
+    client_rename::rename_msg(msg, &same_client, f);
 }
 
 /// Renames the request ids a timer carries (the timeouts of a request's
-/// call and refresh; every other arm says it carries none).
+/// call and refresh); scripts, clients and tokens stay.
 pub fn rename_timer(timer: &mut Timer, f: &dyn Fn(RequestId) -> RequestId) {
-    match timer {
-        Timer::CallTimeout(id) => *id = f(*id),
-        Timer::RefreshTimeout(refresher) => rename_refresher(refresher, f),
-        Timer::AtExpiry(_)
-        | Timer::AtResourceExpiry(_)
-        | Timer::RtExpiry(_)
-        | Timer::FamilyExpiry(_)
-        | Timer::GraceEnd(_)
-        | Timer::AttackerWindow(_)
-        | Timer::Script(_)
-        | Timer::Proactive(_)
-        | Timer::PreflightExpiry(..) => {}
-    }
+    client_rename::rename_timer(timer, &same_client, f, &[]);
 }

@@ -8,7 +8,7 @@
 //! options and version.
 
 use super::markdown::cell as md_cell;
-use super::report::{tool, violation_step};
+use super::report::{tool, violation_step, JsonInvariant};
 use super::{mermaid, table};
 use crate::check::matrix::{Cell, ClientStrategy, Matrix, MatrixOptions, ServerPolicy};
 use crate::check::{InvariantReport, Verdict};
@@ -295,17 +295,7 @@ struct JsonCell<'a> {
     client: &'a str,
     server: &'a str,
     scenario: &'a str,
-    verdicts: Vec<JsonVerdict<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonVerdict<'a> {
-    #[serde(flatten)]
-    report: &'a InvariantReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    step: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    replay: Option<&'a str>,
+    verdicts: Vec<JsonInvariant<'a>>,
 }
 
 /// The matrix as one pretty-printed JSON document: options, rows,
@@ -324,16 +314,11 @@ pub fn json(matrix: &Matrix, replays: &[CellReplay]) -> String {
             verdicts: cell
                 .verdicts
                 .iter()
-                .map(|r| JsonVerdict {
-                    report: r,
-                    step: r
-                        .trace
-                        .as_ref()
-                        .and_then(|t| violation_step(t, r.invariant)),
-                    replay: replays
+                .map(|r| {
+                    let replay = replays
                         .iter()
-                        .find(|(c, i, _)| *c == index && *i == r.invariant)
-                        .map(|(_, _, command)| command.as_str()),
+                        .find(|(c, i, _)| *c == index && *i == r.invariant);
+                    JsonInvariant::new(r, replay.map(|(_, _, command)| command.as_str()))
                 })
                 .collect(),
         })

@@ -159,14 +159,30 @@ struct JsonReport<'a> {
     invariants: Vec<JsonInvariant<'a>>,
 }
 
+/// One invariant in JSON output (`explore`, `run`, `matrix`): the report's
+/// fields plus the step where its counterexample broke it and the replay
+/// command of its saved trace.
 #[derive(Serialize)]
-struct JsonInvariant<'a> {
+pub(super) struct JsonInvariant<'a> {
     #[serde(flatten)]
     report: &'a InvariantReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     step: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     replay: Option<&'a str>,
+}
+
+impl<'a> JsonInvariant<'a> {
+    pub(super) fn new(report: &'a InvariantReport, replay: Option<&'a str>) -> Self {
+        JsonInvariant {
+            report,
+            step: report
+                .trace
+                .as_ref()
+                .and_then(|t| violation_step(t, report.invariant)),
+            replay,
+        }
+    }
 }
 
 /// The JSON report of one scenario: one line, so several files give JSON
@@ -185,20 +201,11 @@ pub fn json(report: &Report, file: &str, replays: &[Replay]) -> String {
 }
 
 fn json_invariants<'a>(report: &'a Report, replays: &'a [Replay]) -> Vec<JsonInvariant<'a>> {
+    let replay = |invariant| replays.iter().find(|(i, _)| *i == invariant);
     report
         .invariants
         .iter()
-        .map(|r| JsonInvariant {
-            report: r,
-            step: r
-                .trace
-                .as_ref()
-                .and_then(|t| violation_step(t, r.invariant)),
-            replay: replays
-                .iter()
-                .find(|(i, _)| *i == r.invariant)
-                .map(|(_, c)| c.as_str()),
-        })
+        .map(|r| JsonInvariant::new(r, replay(r.invariant).map(|(_, c)| c.as_str())))
         .collect()
 }
 

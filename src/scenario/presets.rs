@@ -165,17 +165,8 @@ impl Origin {
 
 /// The fields shown in one-line-per-preset tables (`tokenrace presets`,
 /// the summary in docs/presets.md); a preset's page shows all of them.
-pub const SUMMARY_FIELDS: [&str; 9] = [
-    "access_ttl",
-    "refresh_ttl",
-    "refresh_expiry",
-    "rotation",
-    "grace",
-    "grace_returns",
-    "reuse",
-    "denylist",
-    "refresh_error",
-];
+/// They are the first nine of [`AUTH_FIELDS`], the format's core fields.
+pub const SUMMARY_FIELDS: &[&str] = AUTH_FIELDS.split_at(9).0;
 
 /// The auth fields a preset sets, in the format's order (`preset` aside).
 /// A test checks this against what [`Auth`] serialises, so a new field

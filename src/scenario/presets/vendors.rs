@@ -12,7 +12,7 @@
 use super::saas::{AUTH0, COGNITO, COGNITO_ROTATION, OKTA, SUPABASE};
 use super::self_hosted::{HYDRA, KEYCLOAK, KEYCLOAK_STRICT, SPRING};
 use super::{Basis, Origin, Preset};
-use crate::scenario::{Auth, Duration, GraceReturns, GraceScope, RefreshExpiry, Reuse};
+use crate::scenario::Auth;
 
 pub(super) const SECOND: i64 = 1_000;
 pub(super) const MINUTE: i64 = 60 * SECOND;
@@ -20,23 +20,7 @@ pub(super) const HOUR: i64 = 60 * MINUTE;
 pub(super) const DAY: i64 = 24 * HOUR;
 
 /// The format's own defaults (SPEC §1), the base every preset edits.
-pub(super) const BASE: Auth = Auth {
-    preset: None,
-    access_ttl: Duration(15 * MINUTE),
-    refresh_ttl: Duration(30 * DAY),
-    refresh_expiry: RefreshExpiry::Sliding,
-    rotation: true,
-    grace: Duration(0),
-    grace_returns: GraceReturns::Same,
-    reuse: Reuse::RevokeFamily,
-    denylist: false,
-    refresh_error: 401,
-    grace_scope: GraceScope::Parent,
-    grace_uses: None,
-    grace_until_used: false,
-    atomic_rotation: true,
-    commit_latency: [Duration(0), Duration(0)],
-};
+pub(super) const BASE: Auth = Auth::DEFAULTS;
 
 pub(super) const fn documented(field: &'static str, why: &'static str) -> Basis {
     Basis {
