@@ -274,3 +274,32 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
     assert_eq!(same, of, "{total}");
     assert_ne!(of, "0", "{total}");
 }
+
+#[test]
+fn no_por_turns_sleep_sets_off_and_changes_only_the_transition_count() {
+    let file = "scenarios/scale/refresh-race-single-flight-n10.json";
+    let on = tokenrace(&["explore", file, "--format", "json"]);
+    let off = tokenrace(&["explore", file, "--format", "json", "--no-por"]);
+    assert_eq!((on.code, off.code), (0, 0), "{}{}", on.stderr, off.stderr);
+    assert!(
+        on.stderr.contains("moves skipped by sleep sets"),
+        "{}",
+        on.stderr
+    );
+    assert!(!off.stderr.contains("moves skipped"), "{}", off.stderr);
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    let (on, off) = (parse(&on.stdout), parse(&off.stdout));
+    for (a, b) in on["invariants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(off["invariants"].as_array().unwrap())
+    {
+        assert_eq!(a["verdict"], b["verdict"]);
+        assert_eq!(a["states"], b["states"]);
+        assert!(
+            a["transitions"].as_u64() < b["transitions"].as_u64(),
+            "{a} vs {b}"
+        );
+    }
+}

@@ -176,8 +176,8 @@ where
                 continue;
             }
             self.stats.depth = self.stats.depth.max(depth as u64 + 1);
-            let sleep = self.budget.partial_order.then_some(&f.sleep);
-            let expansion = expand(self.p, self.m, self.limits, &f, sleep, &mut scratch);
+            let por = self.budget.partial_order;
+            let expansion = expand(self.p, self.m, self.limits, &f, por, &mut scratch);
             self.stats.asleep += expansion.skipped;
             let mut fresh = Vec::new();
             for e in expansion.succs {

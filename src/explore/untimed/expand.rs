@@ -70,23 +70,32 @@ pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
     successors(p, m, limits, node, state, None, moves, scratch)
 }
 
-/// Successors of a frontier state: with `sleep`, only the moves its sleep
-/// set leaves, each successor with its own sleep set.
+/// Successors of a frontier state: with `partial_order`, only the moves
+/// its sleep set leaves, each successor with its own sleep set.
 pub(super) fn expand<P: Protocol, M: Monitor<P>>(
     p: &P,
     m: &M,
     limits: &Limits,
     f: &Frontier<P>,
-    sleep: Option<&Sleep>,
+    partial_order: bool,
     scratch: &mut Scratch<P>,
 ) -> Expansion<P> {
-    let Some(sleep) = sleep else {
+    if !partial_order {
         let succs = expand_one(p, m, limits, f.node, &f.state, scratch);
         return Expansion { succs, skipped: 0 };
-    };
+    }
     let mut moves = Vec::new();
-    let skipped = sleep.moves(p, &f.state, &mut moves);
-    let succs = successors(p, m, limits, f.node, &f.state, Some(sleep), moves, scratch);
+    let skipped = f.sleep.moves(p, &f.state, &mut moves);
+    let succs = successors(
+        p,
+        m,
+        limits,
+        f.node,
+        &f.state,
+        Some(&f.sleep),
+        moves,
+        scratch,
+    );
     Expansion { succs, skipped }
 }
 
@@ -179,8 +188,7 @@ where
         let mut out = Vec::new();
         let mut skipped = 0;
         for f in part {
-            let sleep = budget.partial_order.then_some(&f.sleep);
-            let expansion = expand(p, m, limits, f, sleep, &mut scratch);
+            let expansion = expand(p, m, limits, f, budget.partial_order, &mut scratch);
             out.extend(expansion.succs);
             skipped += expansion.skipped;
         }
