@@ -153,6 +153,7 @@ fn rotation_report() -> tokenrace::check::Report {
         transitions: 5678,
         bound_hit: None,
         note: String::new(),
+        vacuous: None,
         trace,
     };
     Report {

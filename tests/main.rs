@@ -14,3 +14,4 @@ mod partial_order;
 mod presets;
 mod properties;
 mod reductions;
+mod vacuity;

@@ -66,7 +66,7 @@ proptest! {
         let s = scenario(&k);
         let mut model = tokenrace::model::Model::build(&s);
         model.symmetry = false;
-        let monitor = tokenrace::check::judge::InvariantMonitor { invariants: s.checked() };
+        let monitor = tokenrace::check::judge::InvariantMonitor::new(s.checked());
         let limits = tokenrace::explore::Limits { max_states: 3_000, max_depth: 1_000, max_faults: 1 };
         let audit = tokenrace::explore::audit::audit_independence(&model, &monitor, &limits);
         prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());

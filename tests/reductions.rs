@@ -78,7 +78,7 @@ proptest! {
         k.untimed = true;
         let s = scenario(&k);
         let model = tokenrace::model::Model::build(&s);
-        let monitor = tokenrace::check::judge::InvariantMonitor { invariants: s.checked() };
+        let monitor = tokenrace::check::judge::InvariantMonitor::new(s.checked());
         let limits = tokenrace::explore::Limits { max_states: 5_000, max_depth: 1_000, max_faults: 1 };
         let audit = tokenrace::explore::audit::audit_symmetry(&model, &monitor, &limits);
         prop_assert!(audit.is_ok(), "{}", audit.unwrap_err());

@@ -1,8 +1,9 @@
-//! The invariants of SPEC §3 as judgements over the model's facts. Each fact
+//! The invariants (docs/invariants.md) as judgements over the model's facts. Each fact
 //! breaks at most one invariant; `requests_complete` is judged at the end of
 //! a run. The model computes the ghost parts (was the session valid? was the
 //! write older than one already stored?), so each rule here is one line.
 
+use super::vacuity::Sightings;
 use crate::explore::Monitor;
 use crate::model::{client, Fact, Model, World};
 use crate::scenario::{Auth, Invariant, OnRefreshFailure, Scenario, Step};
@@ -135,12 +136,21 @@ fn grace_impossible(auth: &Auth) -> Option<&'static str> {
 }
 
 /// Judges the invariants a scenario checks; property index = position in
-/// `invariants`.
+/// `invariants`. It also records what the search saw happen, to tell a
+/// vacuous `holds` ([`super::vacuity`]).
 pub struct InvariantMonitor {
     pub invariants: Vec<Invariant>,
+    pub seen: Sightings,
 }
 
 impl InvariantMonitor {
+    pub fn new(invariants: Vec<Invariant>) -> InvariantMonitor {
+        InvariantMonitor {
+            invariants,
+            seen: Sightings::default(),
+        }
+    }
+
     fn push(&self, invariant: Invariant, hits: &mut Vec<usize>) {
         if let Some(i) = self.invariants.iter().position(|&x| x == invariant) {
             hits.push(i);
@@ -154,6 +164,7 @@ impl Monitor<Model> for InvariantMonitor {
     }
 
     fn observe(&self, _state: &World, fact: &Fact, hits: &mut Vec<usize>) {
+        self.seen.record(fact);
         let mut broken = Vec::new();
         all_broken_by(fact, &mut broken);
         for invariant in broken {

@@ -12,7 +12,10 @@ pub mod matrix;
 mod query;
 pub mod replay;
 pub mod tracing;
+pub mod vacuity;
 pub mod verdict;
+
+pub use vacuity::Vacuity;
 
 use crate::scenario::{Expectation, Invariant, Scenario};
 use crate::trace::Trace;
@@ -76,6 +79,10 @@ pub struct InvariantReport {
     /// Why an invariant holds trivially, or what a bound covered.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// For `holds`: what never happened on any explored path, when nothing
+    /// the invariant talks about did (`check --strict` fails on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacuous: Option<Vacuity>,
     /// The counterexample, for `violated`.
     #[serde(skip)]
     pub trace: Option<Trace>,

@@ -29,9 +29,7 @@ pub fn replay(saved: &Trace) -> Result<Trace, ReplayError> {
         });
     }
     let model = Model::build(&saved.scenario);
-    let monitor = InvariantMonitor {
-        invariants: saved.scenario.checked(),
-    };
+    let monitor = InvariantMonitor::new(saved.scenario.checked());
     let rebuilt = tracing::build(
         &model,
         &monitor,

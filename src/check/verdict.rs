@@ -5,6 +5,7 @@
 
 use super::judge::{inapplicable, InvariantMonitor};
 use super::tracing;
+use super::vacuity::Vacuity;
 use super::{ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict};
 use crate::engine::Pin;
 use crate::explore::budget::{Budget, SearchStats};
@@ -38,9 +39,7 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
     model.symmetry = !options.no_symmetry;
     Setup {
         model,
-        monitor: InvariantMonitor {
-            invariants: scenario.checked(),
-        },
+        monitor: InvariantMonitor::new(scenario.checked()),
         pins,
         limits: Limits {
             max_states: options.max_states.unwrap_or(scenario.explore.max_states),
@@ -187,7 +186,8 @@ fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> R
         .map(|(i, &invariant)| {
             let mut r = judge_one(s, seed, searches, i);
             if r.verdict == Verdict::Holds {
-                r.note = inapplicable(scenario, invariant).unwrap_or("").to_string();
+                r.vacuous = s.monitor.seen.vacuity(scenario, invariant);
+                r.note = holds_note(r.vacuous, inapplicable(scenario, invariant));
             }
             r
         })
@@ -196,6 +196,15 @@ fn report(scenario: &Scenario, s: &Setup, seed: u64, searches: &[Searched]) -> R
         scenario: scenario.name.clone(),
         seed,
         invariants,
+    }
+}
+
+/// The note of a `holds`: why it is vacuous (`vacuous: no refresh was
+/// ever sent`), else why the invariant cannot apply, if either is known.
+fn holds_note(vacuous: Option<Vacuity>, inapplicable: Option<&str>) -> String {
+    match vacuous {
+        Some(v) => v.note(),
+        None => inapplicable.unwrap_or("").to_string(),
     }
 }
 
@@ -222,6 +231,7 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         transitions: search.outcome.transitions,
         bound_hit,
         note: String::new(),
+        vacuous: None,
         trace: None,
     };
     let untimed_blind =
@@ -303,6 +313,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> 
                 } else {
                     "one run proves nothing holds".into()
                 },
+                vacuous: None,
                 trace: hit.map(|_| trace.clone()),
             }
         })

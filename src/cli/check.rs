@@ -1,5 +1,5 @@
-//! `tokenrace check [PATH...] [--allow-unknown] [--out DIR] [--junit FILE]
-//! [--report FILE.md]`: judge every scenario file (folders searched
+//! `tokenrace check [PATH...] [--allow-unknown] [--strict] [--out DIR]
+//! [--junit FILE] [--report FILE.md]`: judge every scenario file (folders searched
 //! recursively for `*.json`, default `scenarios/`) against its `expect`
 //! block. Exit 1 when an expectation is not met, 2 when a file cannot be
 //! judged or an output file cannot be written; every file is still
@@ -28,6 +28,10 @@ pub struct Args {
     /// explore exhaustively); the summary says how often it did.
     #[arg(long)]
     allow_unknown: bool,
+    /// Fail a `holds` expectation met only vacuously: nothing the invariant
+    /// talks about happened on any explored path (docs/cli.md).
+    #[arg(long)]
+    strict: bool,
     /// Where traces and diagrams of violated invariants are written.
     #[arg(long, value_name = "DIR", default_value = "target/tokenrace")]
     out: PathBuf,
@@ -216,6 +220,9 @@ fn rows(
             row.allowed_unknown = result.met
                 && result.expected == Expectation::Holds
                 && result.got == Verdict::Unknown;
+            if args.strict && result.got == Verdict::Holds && r.vacuous.is_some() {
+                row.met = Some(false);
+            }
         }
         if let Some(trace) = &row.counterexample {
             if let Some(path) = write_trace(file, scenario, r.invariant, trace, args, written) {
@@ -224,7 +231,12 @@ fn rows(
             }
         }
         if row.met == Some(false) && row.replay.is_none() {
-            row.replay = Some(format!("tokenrace check {}", shell_quote(file)));
+            let strict = if row.failed_vacuous() {
+                " --strict"
+            } else {
+                ""
+            };
+            row.replay = Some(format!("tokenrace check{strict} {}", shell_quote(file)));
         }
         rows.push(row);
     }
@@ -242,6 +254,7 @@ fn rows(
             transitions: 0,
             bound_hit: None,
             note: "not reported by the exploration".to_string(),
+            vacuous: None,
             trace: None,
             replay: (!missing.met).then(|| format!("tokenrace check {}", shell_quote(file))),
             counterexample: None,

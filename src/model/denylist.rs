@@ -2,7 +2,7 @@
 //! `exp` (not `exp + leeway`: SPEC §6). Reached over the network by both
 //! servers, so revocation has a propagation race of its own.
 
-use super::msg::{Caller, Msg};
+use super::msg::{Activity, Caller, Fact, Msg};
 use super::token::At;
 use super::{Out, World};
 
@@ -37,9 +37,11 @@ pub fn on_deny(w: &mut World, at: At) {
 
 /// The resource server asks about `at`.
 pub fn on_check(w: &mut World, caller: Caller, at: At, out: &mut Out) {
+    let listed = w.denylist.contains(at);
+    out.fact(Fact::Did(Activity::DenylistCheck { listed }));
     out.send(Msg::DenyReply {
         caller,
         at,
-        revoked: w.denylist.contains(at),
+        revoked: listed,
     });
 }

@@ -34,7 +34,7 @@ pub mod user;
 
 use crate::engine::{Effects, Footprint, Link, Millis, Protocol, Urgency, When};
 pub use config::Model;
-pub use msg::{Caller, Fact, Mark, Msg, Refresher, Timer};
+pub use msg::{Activity, Caller, Fact, Mark, Msg, Refresher, Timer};
 use token::{AtRecord, FamilyRecord, RtRecord};
 
 /// Shorthand for the effects a model handler produces.

@@ -276,4 +276,28 @@ pub enum Fact {
         at: At,
         rt: Rt,
     },
+    /// Something an invariant talks about happened; no invariant breaks on
+    /// it. `check/` records these to tell a `holds` that was put to the
+    /// test from a vacuous one (nothing it talks about ever happened).
+    Did(Activity),
+}
+
+/// What happened, as far as the vacuity of a `holds` is concerned (the
+/// other facts, such as `RefreshSent` or `Stolen`, say the rest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    /// The user logged in on a client.
+    Login,
+    /// A `request` action started its calls.
+    Request,
+    /// A client sent its logout (an empty store sends none).
+    Logout,
+    /// A `revoke_all` took effect.
+    RevokeAll,
+    /// An API call arrived at the resource server: from the attacker or a
+    /// request, with an AT already past `exp + leeway` or not.
+    Call { attacker: bool, expired: bool },
+    /// The resource server's denylist question arrived; whether the AT was
+    /// listed.
+    DenylistCheck { listed: bool },
 }

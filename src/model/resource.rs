@@ -3,12 +3,16 @@
 //! `exp` is checked when the call arrives; acceptance is observed when the
 //! answer leaves (SPEC §6), which is where the facts are recorded.
 
-use super::msg::{Caller, Fact, Msg};
+use super::msg::{Activity, Caller, Fact, Msg};
 use super::token::At;
 use super::{Model, Out, World};
 
 /// An API call arrived.
 pub fn on_api(m: &Model, w: &mut World, caller: Caller, at: At, out: &mut Out) {
+    out.fact(Fact::Did(Activity::Call {
+        attacker: matches!(caller, Caller::Attacker(_)),
+        expired: !w.at(at).accepted_by_resource,
+    }));
     if !w.at(at).accepted_by_resource {
         out.send(Msg::ApiReply {
             to: caller,

@@ -2,7 +2,7 @@
 //! its `at`; this file turns it into actions on clients, the auth server and
 //! the attacker.
 
-use super::msg::{ClientIx, Fact, Msg};
+use super::msg::{Activity, ClientIx, Fact, Msg};
 use super::token::{Pair, Revocation};
 use super::{attacker, auth, client, preflight, refresh, Model, Out, World};
 use crate::scenario::Step;
@@ -11,9 +11,13 @@ use crate::scenario::Step;
 pub fn on_script(m: &Model, w: &mut World, index: usize, out: &mut Out) {
     match m.script[index].1 {
         Step::Login { client } => login(m, w, client as ClientIx, out),
-        Step::Request { client, count } => client::start(m, w, client as ClientIx, count, out),
+        Step::Request { client, count } => {
+            out.fact(Fact::Did(Activity::Request));
+            client::start(m, w, client as ClientIx, count, out)
+        }
         Step::Logout { client } => logout(m, w, client as ClientIx, out),
         Step::RevokeAll => {
+            out.fact(Fact::Did(Activity::RevokeAll));
             for f in 0..w.auth.families.len() {
                 auth::revoke(
                     m,
@@ -39,6 +43,7 @@ pub fn on_script(m: &Model, w: &mut World, index: usize, out: &mut Out) {
 /// A new family; its first pair goes into the client's store in this step.
 fn login(m: &Model, w: &mut World, client: ClientIx, out: &mut Out) {
     let (family, at, rt) = auth::login(m, w, out);
+    out.fact(Fact::Did(Activity::Login));
     let store = m.clients[client as usize].store;
     refresh::store_pair(m, w, store, Pair { family, rt, at }, out);
 }
@@ -52,6 +57,7 @@ fn logout(m: &Model, w: &mut World, client: ClientIx, out: &mut Out) {
     };
     w.stores[store as usize].logged_out.push(pair.family);
     w.family_mut(pair.family).logged_out = true;
+    out.fact(Fact::Did(Activity::Logout));
     out.send(Msg::Logout {
         client,
         rt: pair.rt,

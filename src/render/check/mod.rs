@@ -16,8 +16,8 @@ pub mod text;
 pub use text::check_text;
 
 use super::one_line;
-use super::report::{explored_counts, tool};
-use crate::check::{InvariantReport, Verdict};
+use super::report::{explored_counts, tool, verdict_name};
+use crate::check::{InvariantReport, Vacuity, Verdict};
 use crate::scenario::{Expectation, Invariant};
 use crate::trace::Trace;
 use serde::Serialize;
@@ -45,6 +45,9 @@ pub struct CheckRow {
     pub bound_hit: Option<String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// A `holds` where nothing the invariant talks about ever happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacuous: Option<Vacuity>,
     /// Where the counterexample was written, for a violated invariant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
@@ -72,6 +75,7 @@ impl CheckRow {
             transitions: r.transitions,
             bound_hit: r.bound_hit.clone(),
             note: r.note.clone(),
+            vacuous: r.vacuous,
             trace: None,
             replay: None,
             counterexample: r.trace.clone().filter(|_| r.verdict == Verdict::Violated),
@@ -84,7 +88,21 @@ impl CheckRow {
             (None, _) => "-",
             (Some(true), false) => "ok",
             (Some(true), true) => "ok (unknown allowed)",
+            (Some(false), _) if self.failed_vacuous() => "FAIL (vacuous)",
             (Some(false), _) => "FAIL",
+        }
+    }
+
+    /// `holds` met `holds`, but vacuously, and `check --strict` failed it.
+    pub fn failed_vacuous(&self) -> bool {
+        self.met == Some(false) && self.got == Verdict::Holds && self.vacuous.is_some()
+    }
+
+    /// The verdict in words: `holds (vacuous: no refresh was ever sent)`.
+    pub fn got_words(&self) -> String {
+        match self.vacuous {
+            Some(v) if self.got == Verdict::Holds => format!("holds ({})", v.note()),
+            _ => verdict_name(self.got).to_string(),
         }
     }
 
@@ -154,6 +172,9 @@ pub struct Totals {
     pub met: usize,
     pub unmet: usize,
     pub allowed_unknown: usize,
+    /// `holds` expectations whose `holds` was vacuous (met, or failed by
+    /// `--strict`).
+    pub vacuous: usize,
 }
 
 impl Totals {
@@ -175,6 +196,7 @@ impl Totals {
                     t.unmet += 1;
                 }
                 t.allowed_unknown += usize::from(row.allowed_unknown);
+                t.vacuous += usize::from(row.got == Verdict::Holds && row.vacuous.is_some());
             }
         }
         t
@@ -190,6 +212,15 @@ impl Totals {
             self.expectations,
             plural_s(self.expectations),
             self.unmet
+        )
+    }
+
+    /// How many `holds` expectations were met only vacuously.
+    pub fn vacuous_line(&self) -> String {
+        format!(
+            "{} `holds` expectation{} vacuous (--strict fails them)",
+            self.vacuous,
+            plural_s(self.vacuous)
         )
     }
 
@@ -279,6 +310,7 @@ pub(crate) mod tests {
                 transitions: 20,
                 bound_hit: None,
                 note: String::new(),
+                vacuous: None,
                 trace: Some(format!("out/{scenario}.trace.json")),
                 replay: Some(format!("tokenrace replay out/{scenario}.trace.json")),
                 counterexample: None,

@@ -57,6 +57,10 @@ pub fn check_text(entries: &[CheckEntry], allow_unknown: bool, show_time: bool) 
         out.push_str("; ");
         out.push_str(&totals.allow_unknown_line());
     }
+    if totals.vacuous > 0 {
+        out.push_str("; ");
+        out.push_str(&totals.vacuous_line());
+    }
     if show_time {
         let total: Duration = entries.iter().filter_map(|e| e.elapsed).sum();
         out.push_str(&format!(" · {}", seconds(total)));
@@ -76,7 +80,10 @@ fn text_row(entry: &CheckEntry, row: &CheckRow) -> Vec<String> {
         entry.seed.map(|s| s.to_string()).unwrap_or_default(),
         row.invariant.to_string(),
         row.expected.map_or("-", expectation_name).to_string(),
-        verdict_name(row.got).to_string(),
+        match row.vacuous {
+            Some(_) if row.got == crate::check::Verdict::Holds => "holds (vacuous)".to_string(),
+            _ => verdict_name(row.got).to_string(),
+        },
         row.result().to_string(),
         row.mode(),
     ]
@@ -96,11 +103,21 @@ fn failures(entry: &CheckEntry) -> String {
             "FAIL {} {}: expected {expected}, got {}\n",
             entry.title(),
             row.invariant,
-            verdict_name(row.got)
+            row.got_words()
         ));
         if let Some(replay) = &row.replay {
             out.push_str(&format!("  {replay}\n"));
         }
+    }
+    let vacuous =
+        |r: &&CheckRow| r.met == Some(true) && r.expected.is_some() && r.vacuous.is_some();
+    for row in entry.rows.iter().filter(vacuous) {
+        out.push_str(&format!(
+            "VACUOUS {} {}: {}\n",
+            entry.title(),
+            row.invariant,
+            row.got_words()
+        ));
     }
     out
 }
