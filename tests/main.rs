@@ -1,6 +1,7 @@
 //! Integration tests.
 
 mod bad_input;
+mod bounds;
 mod ci_reports;
 mod cli;
 mod cli_runs;

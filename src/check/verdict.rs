@@ -9,7 +9,7 @@ use super::vacuity::Vacuity;
 use super::{ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict};
 use crate::engine::Pin;
 use crate::explore::budget::{Budget, SearchStats};
-use crate::explore::{self, BoundHit, Limits, Order, Outcome, ScheduleError};
+use crate::explore::{self, BoundHit, Limits, Monitor, Order, Outcome, ScheduleError};
 use crate::model::Model;
 use crate::scenario::{ExploreMode, Invariant, Scenario, Timing};
 use crate::trace::Trace;
@@ -61,6 +61,19 @@ fn schedule_error(scenario: &Scenario, e: ScheduleError) -> RunError {
         selector,
         why: e.why,
     }
+}
+
+/// A schedule no run could follow within the bounds is not a wrong input:
+/// the runs' outcome is that bound, with nothing found (`unknown`).
+fn cut_by_bound(e: ScheduleError, properties: usize) -> Result<Outcome, ScheduleError> {
+    let Some(hit) = e.bounded else { return Err(e) };
+    Ok(Outcome {
+        violations: vec![None; properties],
+        states: 0,
+        transitions: 0,
+        runs: 0,
+        bound_hit: Some(hit),
+    })
 }
 
 /// One search's results, kept with the name of the strategy that ran it.
@@ -134,9 +147,11 @@ pub fn explore(
         })
     };
     let random = || -> Result<Searched, RunError> {
-        let outcome =
-            explore::random::explore(&s.model, &s.monitor, seed, runs, &s.limits, &s.pins)
-                .map_err(|e| schedule_error(scenario, e))?;
+        let outcome = explore::random::explore_within(
+            &s.model, &s.monitor, seed, runs, &s.limits, &s.pins, &budget,
+        )
+        .or_else(|e| cut_by_bound(e, s.monitor.count()))
+        .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
             by: "random",
             outcome,
@@ -144,14 +159,16 @@ pub fn explore(
         })
     };
     let pct = || -> Result<Searched, RunError> {
-        let outcome = explore::pct::explore(
+        let outcome = explore::pct::explore_within(
             &s.model,
             &s.monitor,
             seed,
             (runs, s.pct_depth),
             &s.limits,
             &s.pins,
+            &budget,
         )
+        .or_else(|e| cut_by_bound(e, s.monitor.count()))
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
             by: "pct",
@@ -169,7 +186,16 @@ pub fn explore(
             match first.outcome.bound_hit {
                 // Out of time or memory: random runs would overrun it.
                 None | Some(BoundHit::Time | BoundHit::MaxMemory) => vec![first],
-                Some(_) => vec![first, random()?],
+                Some(_) => {
+                    let runs = random()?;
+                    // No run could follow the schedule within the bounds:
+                    // the exhaustive search's figures say more.
+                    if runs.outcome.runs == 0 {
+                        vec![first]
+                    } else {
+                        vec![first, runs]
+                    }
+                }
             }
         }
     };
@@ -205,6 +231,15 @@ fn holds_note(vacuous: Option<Vacuity>, inapplicable: Option<&str>) -> String {
     match vacuous {
         Some(v) => v.note(),
         None => inapplicable.unwrap_or("").to_string(),
+    }
+}
+
+/// The bound named for runs that found nothing: `time` when the budget
+/// stopped them, else `runs` (random search cannot prove `holds`).
+fn runs_bound(hit: Option<BoundHit>) -> &'static str {
+    match hit {
+        Some(BoundHit::Time) => "time",
+        _ => "runs",
     }
 }
 
@@ -258,16 +293,21 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         return r;
     }
     match (last.by, last.outcome.bound_hit) {
-        ("random", _) => {
-            let mut r = base(last, Verdict::Unknown, Some("runs".into()));
+        ("random" | "pct", Some(hit @ BoundHit::MaxStates)) => {
+            let mut r = base(last, Verdict::Unknown, Some(bound_name(hit).into()));
+            r.note = "no execution that follows the schedule was found within the bounds".into();
+            r
+        }
+        ("random", hit) => {
+            let mut r = base(last, Verdict::Unknown, Some(runs_bound(hit).into()));
             r.note = format!(
                 "{} random runs found no violation; random search cannot prove it holds",
                 last.outcome.runs
             );
             r
         }
-        ("pct", _) => {
-            let mut r = base(last, Verdict::Unknown, Some("runs".into()));
+        ("pct", hit) => {
+            let mut r = base(last, Verdict::Unknown, Some(runs_bound(hit).into()));
             r.note = format!(
                 "{} PCT runs (depth {}) found no violation; PCT cannot prove it holds",
                 last.outcome.runs, s.pct_depth

@@ -2,8 +2,12 @@
 //! `--max-memory`, `--time` and `--threads`. Hitting a bound ends the search
 //! with `unknown` and the figures reached, never a wrong `holds`.
 //!
-//! Without `--max-memory` the bound is three quarters of the machine's
-//! memory (at most 16 GiB), so a search stops before the OS kills it.
+//! Without `--max-memory` the bound is three quarters of the memory the
+//! process may use — the machine's, or less under `ulimit -v`/`-d` or a
+//! cgroup limit — at most 16 GiB, so a search stops (`unknown`) before
+//! an allocation fails or the OS kills it. The bound is checked against
+//! the search's own count of what it stores (`explore::budget`), so it
+//! never depends on timing or thread count.
 
 use crate::check::ExploreOptions;
 use crate::scenario::Duration;
@@ -13,11 +17,12 @@ pub struct BoundArgs {
     /// Most distinct states stored by exhaustive search.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
-    /// Memory budget of exhaustive search, e.g. `4GiB`, `512MiB`
-    /// (default: 3/4 of the machine's memory, at most 16 GiB).
+    /// Memory budget of exhaustive search, e.g. `4GiB`, `512MiB`, counted
+    /// as the bytes the search stores (default: 3/4 of the memory the
+    /// process may use under the machine, ulimit and cgroup, at most 16 GiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_memory: Option<u64>,
-    /// Wall-clock budget of exhaustive search, e.g. `60s`, `5m`.
+    /// Wall-clock budget of the search, exhaustive, random or PCT, e.g. `60s`, `5m`.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub time: Option<u64>,
     /// Worker threads of exhaustive search; output never depends on it.
@@ -45,12 +50,90 @@ impl BoundArgs {
     }
 }
 
-/// 3/4 of `MemTotal`, at most 16 GiB; `None` where the OS does not say.
+/// What the search may count as stored, at most 16 GiB: 3/4 of the least
+/// of the machine's `MemTotal`, the `RLIMIT_DATA` soft limit (`ulimit -d`)
+/// and the cgroup's limit (v2 `memory.max` of the process's cgroup and its
+/// ancestors, v1 `memory.limit_in_bytes`), and 1/2 of the `RLIMIT_AS` soft
+/// limit (`ulimit -v`), which also counts address space reserved but not
+/// used (thread stacks, the allocator's arenas, a vector's old and new
+/// buffer while it grows). What is left is for what the search does not
+/// count (the binary, allocator slack, transient successors). `None` where
+/// nothing is known.
 fn default_memory() -> Option<u64> {
+    let resident = [mem_total(), rlimit_bytes(Limit::Data), cgroup_limit()];
+    let resident = resident.into_iter().flatten().min().map(|b| b / 4 * 3);
+    let address = rlimit_bytes(Limit::AddressSpace).map(|b| b / 2);
+    let least = [resident, address].into_iter().flatten().min()?;
+    Some(least.min(16 << 30))
+}
+
+fn mem_total() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kib * 1024 / 4 * 3).min(16 << 30))
+    Some(kib * 1024)
+}
+
+/// The rlimits the default memory budget respects.
+#[derive(Clone, Copy)]
+enum Limit {
+    AddressSpace,
+    Data,
+}
+
+/// A soft rlimit in bytes, if one is set.
+#[cfg(unix)]
+fn rlimit_bytes(which: Limit) -> Option<u64> {
+    let resource = match which {
+        Limit::AddressSpace => libc::RLIMIT_AS,
+        Limit::Data => libc::RLIMIT_DATA,
+    };
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct it is given.
+    let ok = unsafe { libc::getrlimit(resource, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
+
+#[cfg(not(unix))]
+fn rlimit_bytes(_: Limit) -> Option<u64> {
+    None
+}
+
+/// The cgroup memory limit of this process, if it has one (Linux): the
+/// least over its cgroup and the ancestors visible here, v2 (`memory.max`)
+/// and v1 (`memory.limit_in_bytes`; "no limit" is a huge number, which
+/// `MemTotal` then undercuts).
+fn cgroup_limit() -> Option<u64> {
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let mut least: Option<u64> = None;
+    for line in cgroups.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next(), parts.next()?, parts.next()?);
+        let (root, file) = if controllers.is_empty() {
+            ("/sys/fs/cgroup", "memory.max")
+        } else if controllers.split(',').any(|c| c == "memory") {
+            ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")
+        } else {
+            continue;
+        };
+        let mut dir = std::path::Path::new(root).join(path.trim_start_matches('/'));
+        loop {
+            // `max` (no limit) does not parse: skipped.
+            let limit = std::fs::read_to_string(dir.join(file))
+                .ok()
+                .and_then(|text| text.trim().parse::<u64>().ok());
+            if let Some(n) = limit {
+                least = Some(least.map_or(n, |l| l.min(n)));
+            }
+            if !dir.pop() || !dir.starts_with(root) {
+                break;
+            }
+        }
+    }
+    least
 }
 
 fn parse_duration(text: &str) -> Result<u64, String> {

@@ -43,9 +43,15 @@ impl<P: Protocol> SymState<P> {
     /// The 128-bit fingerprint of the canonical key's encoding (what the
     /// visited set stores; see `engine::encode`).
     pub fn fingerprint(&self, ctx: &Ctx<'_, P>) -> u128 {
+        self.fingerprint_sized(ctx).0
+    }
+
+    /// [`Self::fingerprint`] and the size of the encoding it hashes (what a
+    /// search counts for the state's memory).
+    pub fn fingerprint_sized(&self, ctx: &Ctx<'_, P>) -> (u128, usize) {
         let mut sink = ByteSink::default();
         sink.put(&self.key(ctx));
-        fingerprint(&sink.bytes)
+        (fingerprint(&sink.bytes), sink.bytes.len())
     }
 
     /// The canonical dedup key (see [`Key`]). Without a schedule the

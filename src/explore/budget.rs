@@ -4,7 +4,9 @@
 //! `holds` and never an out-of-memory kill.
 //!
 //! The time bound is the one place an explorer reads the wall clock: it can
-//! only turn a verdict into `unknown`, never change a counterexample.
+//! only turn a verdict into `unknown`, never change a counterexample. The
+//! memory bound is the search's own count of what it stores, so where it
+//! stops never depends on timing, thread count or the allocator.
 
 use super::BoundHit;
 use std::time::Instant;
@@ -15,8 +17,8 @@ use std::time::Instant;
 pub struct Budget {
     /// Stop (verdict `unknown`) once this instant has passed.
     pub deadline: Option<Instant>,
-    /// Stop once the process's resident memory, plus what the visited set
-    /// would take if it grew now, would exceed this many bytes.
+    /// Stop once what the search stores, by its own count
+    /// ([`Budget::exceeded`]), would exceed this many bytes.
     pub max_memory: Option<u64>,
     /// Worker threads (1 = sequential); results never depend on it.
     pub threads: usize,
@@ -38,17 +40,50 @@ impl Default for Budget {
 }
 
 impl Budget {
-    /// The bound hit now, if any; `table_capacity` is the visited set's
-    /// entry capacity (its next growth doubles it).
-    pub fn exceeded(&self, table_capacity: usize) -> Option<BoundHit> {
-        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+    /// The bound hit now, if any, given the bytes the search stores
+    /// (`stored_bytes`, from [`table_bytes`], [`vec_bytes`] and
+    /// [`state_bytes`]). The memory bound is decided from that count
+    /// alone, never from the process's resident size: the count depends
+    /// only on what was stored, in canonical order, so a search stops at
+    /// the same state whatever the thread count or the machine's load.
+    pub fn exceeded(&self, stored_bytes: u64) -> Option<BoundHit> {
+        if self.out_of_time() {
             return Some(BoundHit::Time);
         }
         let limit = self.max_memory?;
-        let growth = table_capacity as u64 * 2 * 17;
-        let resident = resident_bytes()?;
-        (resident + growth > limit).then_some(BoundHit::MaxMemory)
+        (stored_bytes > limit).then_some(BoundHit::MaxMemory)
     }
+
+    /// Whether the wall-clock budget has run out (random and PCT runs
+    /// check it between runs).
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// Bytes of a hash table with `capacity` entries of `entry` bytes (plus a
+/// control byte each), with room for its next growth: a doubling holds the
+/// old and the new table at once.
+pub fn table_bytes(capacity: usize, entry: usize) -> u64 {
+    capacity as u64 * (entry as u64 + 1) * 3
+}
+
+/// Bytes of a vector with `capacity` elements of `element` bytes, with
+/// room for its next growth.
+pub fn vec_bytes(capacity: usize, element: usize) -> u64 {
+    capacity as u64 * element as u64 * 3
+}
+
+/// The heap bytes of a real state per byte of its canonical encoding: a
+/// state keeps vectors (a header and slack each) where the encoding keeps
+/// a length byte. Measured on the scale corpus (docs/performance.md):
+/// resident memory per frontier state stays under this multiple.
+pub const STATE_BYTES_PER_ENCODED_BYTE: u64 = 6;
+
+/// What one real state waiting for expansion takes: its inline size plus
+/// its estimated heap from the size of its canonical encoding.
+pub fn state_bytes(inline: usize, encoded: usize) -> u64 {
+    inline as u64 + encoded as u64 * STATE_BYTES_PER_ENCODED_BYTE
 }
 
 /// The process's resident memory, where the OS tells it (Linux).

@@ -8,11 +8,12 @@
 //! With a schedule, only executions that respect its pins are explored. A
 //! property broken by a step is reported even if the pins are not all
 //! consumed yet (the prefix follows the schedule so far); how an execution
-//! ended (`at_end`) is judged only if it consumed every pin. If no explored
+//! ended (`at_end`) is judged only if it consumed every pin. If no
 //! execution consumes them all, the result is a [`ScheduleError`] naming
-//! the first pin none got past.
+//! the first pin none got past; if a bound cut the search first, it is the
+//! outcome with that bound (verdicts `unknown`).
 
-use super::budget::Budget;
+use super::budget::{state_bytes, table_bytes, vec_bytes, Budget};
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
@@ -50,12 +51,10 @@ pub fn explore_within<P: Protocol, M: Monitor<P>>(
         max_faults: limits.max_faults,
     };
     let found = search_within(&ctx, m, order, limits, None, budget);
-    if found.consumed < schedule.len() {
-        return Err(ScheduleError::stuck(
-            schedule,
-            found.consumed,
-            found.bound_hit.is_some(),
-        ));
+    // Cut by a bound before any execution followed the schedule: not an
+    // error in the schedule, an `unknown` naming the bound.
+    if found.consumed < schedule.len() && found.bound_hit.is_none() {
+        return Err(ScheduleError::stuck(schedule, found.consumed, None));
     }
     let violations = found
         .violations
@@ -124,19 +123,23 @@ fn search_within<P: Protocol, M: Monitor<P>>(
         m.observe(&init.model, f, &mut hits);
     }
     s.record(&hits, u32::MAX, None);
-    s.visited.insert(init.fingerprint(ctx));
+    let (key, size) = init.fingerprint_sized(ctx);
+    s.visited.insert(key);
     s.arena.push(Node {
         parent: u32::MAX,
         step: None,
     });
-    s.frontier.push_back((0, init));
+    s.push(0, init, size);
     let mut succs = Vec::new();
     while !s.finished(target) {
         let next = match order {
             Order::Bfs => s.frontier.pop_front(),
             Order::Dfs => s.frontier.pop_back(),
         };
-        let Some((node, state)) = next else { break };
+        let Some((node, state, bytes)) = next else {
+            break;
+        };
+        s.frontier_bytes -= bytes;
         if state.depth as u64 >= limits.max_depth {
             s.found.bound_hit.get_or_insert(BoundHit::MaxDepth);
             continue;
@@ -159,7 +162,9 @@ struct Search<'a, 'p, P: Protocol, M> {
     limits: &'a Limits,
     visited: FxHashSet<u128>,
     arena: Vec<Node>,
-    frontier: VecDeque<(u32, SymState<P>)>,
+    /// States to expand, each with what it takes ([`state_bytes`]).
+    frontier: VecDeque<(u32, SymState<P>, u64)>,
+    frontier_bytes: u64,
     found: Found,
     hits: Vec<usize>,
     stop: bool,
@@ -185,6 +190,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             visited: FxHashSet::default(),
             arena: Vec::new(),
             frontier: VecDeque::new(),
+            frontier_bytes: 0,
             found,
             hits: Vec::new(),
             stop: false,
@@ -228,24 +234,25 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         }
         self.record(&hits, parent, Some(&step));
         self.hits = hits;
-        if state.ended || !self.visited.insert(state.fingerprint(self.ctx)) {
+        if state.ended {
+            return true;
+        }
+        let (key, size) = state.fingerprint_sized(self.ctx);
+        if !self.visited.insert(key) {
             return true;
         }
         self.arena.push(Node {
             parent,
             step: Some(step),
         });
-        self.frontier
-            .push_back((self.arena.len() as u32 - 1, state));
+        self.push(self.arena.len() as u32 - 1, state, size);
         if self.visited.len() as u64 >= self.limits.max_states {
             self.found.bound_hit = Some(BoundHit::MaxStates);
             self.stop = true;
             return false;
         }
         if self.visited.len() % BUDGET_EVERY == 0 {
-            let hit = self
-                .budget
-                .and_then(|b| b.exceeded(self.visited.capacity()));
+            let hit = self.budget.and_then(|b| b.exceeded(self.stored_bytes()));
             if let Some(hit) = hit {
                 self.found.bound_hit = Some(hit);
                 self.stop = true;
@@ -253,6 +260,23 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             }
         }
         true
+    }
+
+    /// Queues a new state whose encoding takes `encoded` bytes.
+    fn push(&mut self, node: u32, state: SymState<P>, encoded: usize) {
+        let inline = std::mem::size_of::<(u32, SymState<P>, u64)>();
+        let bytes = state_bytes(inline, encoded);
+        self.frontier_bytes += bytes;
+        self.frontier.push_back((node, state, bytes));
+    }
+
+    /// What the search stores, by its own count: checked every
+    /// [`BUDGET_EVERY`] new states, so a memory bound stops it at the same
+    /// state on every run.
+    fn stored_bytes(&self) -> u64 {
+        table_bytes(self.visited.capacity(), 16)
+            + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
+            + self.frontier_bytes
     }
 
     /// Keeps the first counterexample of each property hit.

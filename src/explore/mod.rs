@@ -105,12 +105,15 @@ pub struct ScheduleError {
     pub step: usize,
     /// What could not happen, in the schedule's own names.
     pub why: String,
+    /// A bound cut the search for an execution that follows the schedule:
+    /// the verdicts are then `unknown`, not the input wrong.
+    pub bounded: Option<BoundHit>,
 }
 
 impl ScheduleError {
     /// The error for pin `consumed` (0-based) when no explored execution got
-    /// past it; `bounded` says the search was cut by a limit.
-    pub fn stuck(schedule: &Schedule, consumed: usize, bounded: bool) -> ScheduleError {
+    /// past it; `bounded` names the limit that cut the search, if one did.
+    pub fn stuck(schedule: &Schedule, consumed: usize, bounded: Option<BoundHit>) -> ScheduleError {
         let pin = &schedule[consumed];
         let nth = pin
             .nth
@@ -121,12 +124,13 @@ impl ScheduleError {
         } else {
             format!(" after step {consumed}")
         };
-        let within = if bounded {
+        let within = if bounded.is_some() {
             " within the search bounds"
         } else {
             ""
         };
         ScheduleError {
+            bounded,
             step: consumed + 1,
             why: format!(
                 "no execution delivers a message from {} to {}{nth}{after}{within}",

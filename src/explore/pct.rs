@@ -13,6 +13,7 @@
 //! order, as a thread's instructions go in program order. The horizon has
 //! the lowest priority: it is taken only when nothing else may go.
 
+use super::budget::Budget;
 use super::random::{collect, Judge, Run};
 use super::{BoundHit, Limits, Monitor, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::path::execute_with;
@@ -212,7 +213,28 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
-    collect(p, m, runs, limits, schedule, |i| {
+    explore_within(
+        p,
+        m,
+        seed,
+        (runs, depth),
+        limits,
+        schedule,
+        &Budget::default(),
+    )
+}
+
+/// [`explore`], stopping between runs once `budget`'s time is up.
+pub fn explore_within<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    seed: u64,
+    (runs, depth): (u64, u32),
+    limits: &Limits,
+    schedule: &Schedule,
+    budget: &Budget,
+) -> Result<Outcome, ScheduleError> {
+    collect(p, m, (runs, budget), limits, schedule, |i| {
         Ok(run_pct(
             p,
             m,

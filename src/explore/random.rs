@@ -5,6 +5,7 @@
 //! goes on concretely. It owns run bookkeeping and picking the reported run;
 //! shrinking is `shrink`, time rules are `engine`.
 
+use super::budget::Budget;
 use super::exhaustive::concrete;
 use super::{shrink, BoundHit, Limits, Monitor, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::path::{choice_of, execute_with};
@@ -171,15 +172,19 @@ fn seeded_search<P: Protocol>(
     let mut visited = FxHashSet::default();
     visited.insert(init.fingerprint(ctx));
     let mut stack = vec![(0u32, init)];
-    let (mut best, mut bounded) = (0usize, false);
+    let (mut best, mut bounded) = (0usize, None);
     let mut succs = Vec::new();
     while let Some((node, state)) = stack.pop() {
         best = best.max(state.pins.consumed as usize);
         if state.pins.done(ctx.pins) {
             return Ok(unwind(&arena, node));
         }
-        if state.depth as u64 >= limits.max_depth || visited.len() as u64 >= limits.max_states {
-            bounded = true;
+        if state.depth as u64 >= limits.max_depth {
+            bounded = Some(BoundHit::MaxDepth);
+            continue;
+        }
+        if visited.len() as u64 >= limits.max_states {
+            bounded = Some(BoundHit::MaxStates);
             continue;
         }
         state.successors(ctx, &mut succs);
@@ -231,18 +236,32 @@ pub fn explore<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
-    collect(p, m, runs, limits, schedule, |i| {
+    explore_within(p, m, seed, runs, limits, schedule, &Budget::default())
+}
+
+/// [`explore`], stopping between runs once `budget`'s time is up
+/// (`bound_hit` is then `Time`).
+pub fn explore_within<P: Protocol, M: Monitor<P>>(
+    p: &P,
+    m: &M,
+    seed: u64,
+    runs: u64,
+    limits: &Limits,
+    schedule: &Schedule,
+    budget: &Budget,
+) -> Result<Outcome, ScheduleError> {
+    collect(p, m, (runs, budget), limits, schedule, |i| {
         run_once(p, m, SimRng::derive(seed, i), limits, schedule)
     })
 }
 
 /// Runs `run(i)` for `i` in `0..runs` (stopping once every property is
-/// hit); per property the lowest failing run index wins, and its path (cut
+/// hit, or the budget's time is up); per property the lowest failing run index wins, and its path (cut
 /// after the hit) is shrunk. Shared by random and PCT exploration.
 pub(super) fn collect<P: Protocol, M: Monitor<P>>(
     p: &P,
     m: &M,
-    runs: u64,
+    (runs, budget): (u64, &Budget),
     limits: &Limits,
     schedule: &Schedule,
     mut run: impl FnMut(u64) -> Result<Run, ScheduleError>,
@@ -255,6 +274,10 @@ pub(super) fn collect<P: Protocol, M: Monitor<P>>(
         bound_hit: None,
     };
     for i in 0..runs {
+        if budget.out_of_time() {
+            out.bound_hit = Some(BoundHit::Time);
+            break;
+        }
         let run = run(i)?;
         out.runs += 1;
         out.states += run.steps;

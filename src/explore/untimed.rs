@@ -22,7 +22,7 @@ mod expand;
 pub use expand::Shareable;
 pub(crate) use expand::{expand_one, Expanded};
 
-use super::budget::{Budget, SearchStats};
+use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, SearchStats};
 use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
@@ -78,9 +78,10 @@ where
         state: init,
         sleep: Sleep::successor(Vec::new(), ranks),
     };
+    let root_bytes = frontier_bytes::<P>(size);
     match order {
-        Order::Bfs => s.bfs(root),
-        Order::Dfs => s.dfs(root),
+        Order::Bfs => s.bfs(root, root_bytes),
+        Order::Dfs => s.dfs(root, root_bytes),
     }
     s.finish()
 }
@@ -130,8 +131,9 @@ where
         self.stop || (!self.violations.is_empty() && self.violations.iter().all(Option::is_some))
     }
 
-    fn bfs(&mut self, root: Frontier<P>) {
+    fn bfs(&mut self, root: Frontier<P>, root_bytes: u64) {
         let mut level: Vec<Frontier<P>> = vec![root];
+        let mut level_bytes = root_bytes;
         let mut depth = 0u64;
         while !level.is_empty() && !self.finished() {
             if depth >= self.limits.max_depth {
@@ -140,34 +142,40 @@ where
             }
             self.stats.peak_frontier = self.stats.peak_frontier.max(level.len() as u64);
             let mut next = Vec::new();
+            let mut next_bytes = 0;
             for block in level.chunks(BLOCK) {
                 let (expanded, skipped) =
                     expand_block(self.p, self.m, self.limits, self.budget, block);
                 self.stats.asleep += skipped;
                 for e in expanded {
+                    let size = e.size;
                     if let Some(state) = self.merge(e) {
                         next.push(state);
+                        next_bytes += frontier_bytes::<P>(size);
                     }
                     if self.finished() {
                         return;
                     }
                 }
-                self.check_budget();
+                self.check_budget(level_bytes + next_bytes);
                 if self.finished() {
                     return;
                 }
             }
             level = next;
+            level_bytes = next_bytes;
             depth += 1;
             self.stats.depth = depth;
         }
     }
 
-    fn dfs(&mut self, root: Frontier<P>) {
-        let mut stack: VecDeque<(u32, Frontier<P>)> = VecDeque::from([(0, root)]);
+    fn dfs(&mut self, root: Frontier<P>, root_bytes: u64) {
+        let mut stack: VecDeque<(u32, Frontier<P>, u64)> = VecDeque::from([(0, root, root_bytes)]);
+        let mut stack_bytes = root_bytes;
         let mut scratch = Scratch::default();
         let mut since_check = 0;
-        while let Some((depth, f)) = stack.pop_back() {
+        while let Some((depth, f, bytes)) = stack.pop_back() {
+            stack_bytes -= bytes;
             if self.finished() {
                 return;
             }
@@ -181,19 +189,21 @@ where
             self.stats.asleep += expansion.skipped;
             let mut fresh = Vec::new();
             for e in expansion.succs {
+                let bytes = frontier_bytes::<P>(e.size);
                 if let Some(s) = self.merge(e) {
-                    fresh.push(s);
+                    fresh.push((depth + 1, s, bytes));
+                    stack_bytes += bytes;
                 }
                 if self.finished() {
                     return;
                 }
             }
-            stack.extend(fresh.into_iter().rev().map(|f| (depth + 1, f)));
+            stack.extend(fresh.into_iter().rev());
             self.stats.peak_frontier = self.stats.peak_frontier.max(stack.len() as u64);
             since_check += 1;
             if since_check == BLOCK {
                 since_check = 0;
-                self.check_budget();
+                self.check_budget(stack_bytes);
             }
         }
     }
@@ -241,9 +251,15 @@ where
         })
     }
 
-    fn check_budget(&mut self) {
-        let entries = self.visited.capacity() + self.sleeping.capacity() * 3 / 2;
-        if let Some(hit) = self.budget.exceeded(entries) {
+    /// Checked between blocks of a fixed size, merged in canonical order,
+    /// against counts of what is stored: where a memory bound stops the
+    /// search never depends on the thread count.
+    fn check_budget(&mut self, frontier_bytes: u64) {
+        let stored = table_bytes(self.visited.capacity(), 16)
+            + table_bytes(self.sleeping.capacity(), 24)
+            + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
+            + frontier_bytes;
+        if let Some(hit) = self.budget.exceeded(stored) {
             self.bound_hit = Some(hit);
             self.stop = true;
         }
@@ -290,6 +306,11 @@ where
         };
         (outcome, stats)
     }
+}
+
+/// What a state waiting in the frontier takes, from its encoding's size.
+fn frontier_bytes<P: Protocol>(encoded: usize) -> u64 {
+    state_bytes(std::mem::size_of::<Frontier<P>>(), encoded)
 }
 
 /// Re-executes a stored path to recover each step's time and faults; the
