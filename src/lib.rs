@@ -93,7 +93,7 @@ pub use scenario::{
 };
 pub use trace::Trace;
 
-/// The trace as a Mermaid `sequenceDiagram` (SPEC §5), ending with a newline.
+/// The trace as a Mermaid `sequenceDiagram` (docs/semantics.md "Traces and reports"), ending with a newline.
 ///
 /// ```
 /// # let scenario = tokenrace::Scenario::builder("x")

@@ -1,4 +1,4 @@
-//! Bad input (SPEC §4): every file in `tests/data/bad/` holds exactly one
+//! Bad input (docs/cli.md): every file in `tests/data/bad/` holds exactly one
 //! problem and must be refused with a located, snapshotted message that
 //! names the file, line, column, field path, and what was expected.
 

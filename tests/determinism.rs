@@ -1,4 +1,4 @@
-//! Same scenario + seed → byte-identical traces and reports (SPEC §2
+//! Same scenario + seed → byte-identical traces and reports (docs/semantics.md
 //! "Determinism"), whatever else ran before in the process.
 
 use std::path::Path;

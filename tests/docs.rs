@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tokenrace::scenario::Invariant;
 
+mod links;
+
 const OPEN: &str = "<!-- tokenrace:diagram ";
 const CLOSE: &str = "<!-- /tokenrace:diagram -->";
 

@@ -39,7 +39,19 @@ pub(crate) struct Knobs {
     pub(crate) extras: u8,
 }
 
+/// Knobs of random small scenarios in either timing, within the bounds.
 pub(crate) fn knobs() -> impl Strategy<Value = Knobs> {
+    drawn().prop_map(Knobs::within_bounds)
+}
+
+/// Knobs of random small untimed scenarios, within the bounds (which
+/// depend on the timing, so it is fixed before the repair).
+pub(crate) fn untimed_knobs() -> impl Strategy<Value = Knobs> {
+    drawn().prop_map(|k| Knobs { untimed: true, ..k }.within_bounds())
+}
+
+/// Every knob drawn independently; [`Knobs::within_bounds`] then repairs.
+fn drawn() -> impl Strategy<Value = Knobs> {
     let strategy = prop::sample::select(vec!["naive", "single_flight", "cross_tab"]);
     (
         (
@@ -79,6 +91,97 @@ pub(crate) fn knobs() -> impl Strategy<Value = Knobs> {
         })
 }
 
+/// The work a generated scenario may start, in rough messages: a request
+/// costs 3 (call, refresh, retry, each an exchange; more with a second
+/// retry or the (v1.1) settings that add steps), an attacker action 2
+/// (one exchange), a logout 1 (one message, no answer). With at most this
+/// much, every search stays inside `MAX_STATES` (checked by each property:
+/// no case is thrown away after a full search).
+pub(crate) const MAX_WORK: usize = 9;
+
+/// The state bound of every generated scenario (`explore.max_states`).
+pub(crate) const MAX_STATES: u64 = 40_000;
+
+impl Knobs {
+    /// The clients the script acts on: all of them when `symmetric`.
+    fn acting_clients(&self) -> usize {
+        if self.symmetric {
+            self.strategies.len()
+        } else {
+            1
+        }
+    }
+
+    /// How many requests the script starts, over all clients.
+    pub(crate) fn total_requests(&self) -> usize {
+        let per_round: usize = self.requests.iter().map(|&n| usize::from(n)).sum();
+        if self.symmetric {
+            per_round * self.strategies.len()
+        } else {
+            per_round
+        }
+    }
+
+    /// The work of the script, weighted as `MAX_WORK` says.
+    pub(crate) fn work(&self) -> usize {
+        let logouts = if self.logout {
+            self.acting_clients()
+        } else {
+            0
+        };
+        let attacks = usize::from(self.steal_and_replay) + usize::from(self.extras == 1);
+        // Windowed search keeps each acting client's timing apart: three
+        // clients requesting at once is the one shape it cannot afford.
+        let windows = if self.untimed {
+            0
+        } else {
+            self.acting_clients() - 1
+        };
+        self.request_work() * self.total_requests() + logouts + 2 * attacks + windows
+    }
+
+    /// A request's work: 3, plus 1 for each setting that adds steps of its
+    /// own: a second retry, `recheck_store`, the (v1.1) timeouts with resends
+    /// and lost answers or separate commits; and 1 more for timeouts in
+    /// untimed search, where an answer may stay in flight past every timer,
+    /// and for `grace_until_used` in windowed search, where the time an AT
+    /// is accepted splits states. (Weights measured: the heaviest case of
+    /// 600 drawn is about a third of `MAX_STATES`.)
+    fn request_work(&self) -> usize {
+        3 + usize::from(self.retries >= 2)
+            + usize::from(self.recheck)
+            + usize::from(matches!(self.v11, 1 | 3))
+            + usize::from(self.v11 == 1 && self.untimed)
+            + usize::from(self.extras == 2 && !self.untimed)
+    }
+
+    /// Repairs (never filters) a draw into the bounds: first fewer
+    /// requests per action, then fewer request actions, then no logout, no
+    /// stolen AT, no replay, and last fewer clients.
+    pub(crate) fn within_bounds(mut self) -> Self {
+        while self.work() > MAX_WORK {
+            let last = self
+                .requests
+                .last_mut()
+                .expect("at least one request action");
+            if *last > 1 {
+                *last -= 1;
+            } else if self.requests.len() > 1 {
+                self.requests.pop();
+            } else if self.logout {
+                self.logout = false;
+            } else if self.extras == 1 {
+                self.extras = 0;
+            } else if self.steal_and_replay {
+                self.steal_and_replay = false;
+            } else {
+                self.strategies.pop();
+            }
+        }
+        self
+    }
+}
+
 pub(crate) fn scenario(k: &Knobs) -> Scenario {
     let clients: Vec<String> = k
         .strategies
@@ -105,7 +208,7 @@ pub(crate) fn scenario(k: &Knobs) -> Scenario {
   "network": {{"latency": ["10ms", "20ms"]{}}},
   "clients": [{}],
   "script": [{}],
-  "explore": {{"timing": "{}", "max_states": 40000}}
+  "explore": {{"timing": "{}", "max_states": {}}}
 }}"#,
         k.rotation,
         if k.grace { "10ms" } else { "0s" },
@@ -129,6 +232,7 @@ pub(crate) fn scenario(k: &Knobs) -> Scenario {
         clients.join(", "),
         script.join(", "),
         if k.untimed { "untimed" } else { "windows" },
+        MAX_STATES,
     );
     parse(&text, "random.json")
         .unwrap_or_else(|e| panic!("generated scenario is valid: {e}\n{text}"))

@@ -3,8 +3,8 @@
 //! reduction"): sleep sets on vs off on random small scenarios, and the
 //! footprints' claim of independence checked pair by pair.
 
-use crate::knobs::{knobs, scenario};
-use crate::reductions::{complete, summary};
+use crate::knobs::{scenario, untimed_knobs};
+use crate::reductions::{assert_complete, reduction_config, summary, CASES};
 use proptest::prelude::*;
 use tokenrace::check::{self, ExploreOptions, Report, Strategy as Search, Verdict};
 use tokenrace::scenario::Scenario;
@@ -21,15 +21,14 @@ fn explore_por(s: &Scenario, order: Search, no_symmetry: bool, partial_order: bo
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(reduction_config(CASES))]
 
     /// Sleep sets skip transitions, never states: with partial-order
     /// reduction on, the untimed search stores exactly the same number of
     /// states and gives the same verdicts and (BFS) shortest counterexample
     /// lengths, with symmetry on and off.
     #[test]
-    fn partial_order_reduction_changes_no_verdict_length_or_state_count(mut k in knobs()) {
-        k.untimed = true;
+    fn partial_order_reduction_changes_no_verdict_length_or_state_count(k in untimed_knobs()) {
         let s = scenario(&k);
         // A search stops once every property it judges is violated, where
         // the two may differ; one that proved a property covered it all.
@@ -40,13 +39,12 @@ proptest! {
         };
         let dfs_full = explore_por(&s, Search::Dfs, false, false);
         let dfs_reduced = explore_por(&s, Search::Dfs, false, true);
-        if complete(&dfs_full) && complete(&dfs_reduced) {
-            prop_assert_eq!(verdicts(&dfs_full), verdicts(&dfs_reduced));
-        }
+        assert_complete!(k, dfs_full, dfs_reduced);
+        prop_assert_eq!(verdicts(&dfs_full), verdicts(&dfs_reduced));
         for no_symmetry in [true, false] {
             let full = explore_por(&s, Search::Bfs, no_symmetry, false);
             let reduced = explore_por(&s, Search::Bfs, no_symmetry, true);
-            prop_assume!(complete(&full) && complete(&reduced));
+            assert_complete!(k, full, reduced);
             prop_assert_eq!(summary(&full), summary(&reduced));
             let count = |r: &Report| r.invariants.first().map(|i| (i.states, i.transitions));
             let (states, transitions) = count(&full).unwrap_or_default();
@@ -61,8 +59,7 @@ proptest! {
     /// The sharpest check of the footprints: deliveries they call
     /// independent commute, with the same facts either way, state by state.
     #[test]
-    fn deliveries_called_independent_commute(mut k in knobs()) {
-        k.untimed = true;
+    fn deliveries_called_independent_commute(k in untimed_knobs()) {
         let s = scenario(&k);
         let mut model = tokenrace::model::Model::build(&s);
         model.symmetry = false;

@@ -5,10 +5,16 @@
 //! search merge states with different futures, which these comparisons
 //! catch.
 
-use crate::knobs::{knobs, scenario};
+use crate::knobs::{knobs, scenario, untimed_knobs};
+use crate::properties::config;
 use proptest::prelude::*;
 use tokenrace::check::{self, ExploreOptions, Report, Strategy as Search, Verdict};
 use tokenrace::scenario::Scenario;
+
+/// Cases per comparison; each is a few small exhaustive searches.
+pub(crate) const CASES: u32 = 32;
+/// Cases of the thread-count comparison (four searches each).
+const THREAD_CASES: u32 = 12;
 
 fn explore(s: &Scenario, no_symmetry: bool, threads: usize) -> Report {
     let options = ExploreOptions {
@@ -35,15 +41,35 @@ pub(crate) fn complete(r: &Report) -> bool {
     r.invariants.iter().all(|i| i.bound_hit.is_none())
 }
 
+/// The generators keep every scenario inside its search bounds
+/// (`knobs::MAX_WORK`), so a comparison never has to drop a case after
+/// two full searches; one that hits a bound fails and names its knobs.
+macro_rules! assert_complete {
+    ($k:expr, $($report:expr),+) => {
+        $(prop_assert!(
+            crate::reductions::complete(&$report),
+            "the generator left its bounds (raise the weights in knobs::Knobs::work): {:?}",
+            $k
+        );)+
+    };
+}
+pub(crate) use assert_complete;
+
+/// A fixed seed (the cases are the same on every run; the suite's time is
+/// predictable) and a regression file for any failure.
+pub(crate) fn reduction_config(cases: u32) -> proptest::test_runner::Config {
+    config(cases, "tests/proptest-regressions/reductions.txt")
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(reduction_config(CASES))]
 
     #[test]
     fn symmetry_changes_no_verdict_and_no_shortest_counterexample_length(k in knobs()) {
         let s = scenario(&k);
         let full = explore(&s, true, 1);
         let reduced = explore(&s, false, 1);
-        prop_assume!(complete(&full) && complete(&reduced));
+        assert_complete!(k, full, reduced);
         prop_assert_eq!(summary(&full), summary(&reduced));
         let states = |r: &Report| r.invariants.first().map(|i| i.states).unwrap_or(0);
         prop_assert!(states(&reduced) <= states(&full));
@@ -51,11 +77,10 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+    #![proptest_config(reduction_config(THREAD_CASES))]
 
     #[test]
-    fn untimed_results_are_identical_for_every_thread_count(mut k in knobs()) {
-        k.untimed = true;
+    fn untimed_results_are_identical_for_every_thread_count(k in untimed_knobs()) {
         let s = scenario(&k);
         let one = explore(&s, false, 1);
         let json = |r: &Report| {
@@ -69,13 +94,12 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(reduction_config(CASES))]
 
     /// The sharpest check of the renaming: states merged by symmetry must
     /// have the same successors (keys and properties hit), state by state.
     #[test]
-    fn states_merged_by_symmetry_have_the_same_futures(mut k in knobs()) {
-        k.untimed = true;
+    fn states_merged_by_symmetry_have_the_same_futures(k in untimed_knobs()) {
         let s = scenario(&k);
         let model = tokenrace::model::Model::build(&s);
         let monitor = tokenrace::check::judge::InvariantMonitor::new(s.checked());

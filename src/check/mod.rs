@@ -1,4 +1,4 @@
-//! Invariants (SPEC §3) and the verdicts built from explorations: this module
+//! Invariants (docs/invariants.md) and the verdicts built from explorations: this module
 //! turns the model's facts into property hits ([`crate::explore::Monitor`]),
 //! runs the requested search, and reports per invariant `holds`, `violated`
 //! (with a replayable trace) or `unknown`.
@@ -147,7 +147,7 @@ pub fn explore_with_stats(
     verdict::explore(scenario, options)
 }
 
-/// Compares a report with the scenario's `expect` (SPEC §6: only the same
+/// Compares a report with the scenario's `expect` (docs/invariants.md "Verdicts": only the same
 /// verdict meets an expectation; `allow_unknown` lets `unknown` meet `holds`).
 pub fn expectations(
     scenario: &Scenario,

@@ -1,5 +1,5 @@
 //! Re-executes a saved trace and checks it reproduces itself: same steps,
-//! same verdicts (SPEC §4 `replay`).
+//! same verdicts (docs/cli.md `replay`).
 
 use super::judge::InvariantMonitor;
 use super::{tracing, ReplayError};

@@ -1,5 +1,5 @@
 //! One scenario that breaks each invariant and one where it holds, decided by
-//! exhaustive exploration (SPEC §3). Scenarios are tiny so the whole file
+//! exhaustive exploration (docs/invariants.md). Scenarios are tiny so the whole file
 //! runs in well under a second.
 
 use super::{explore, ExploreOptions, Verdict};

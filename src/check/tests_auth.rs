@@ -1,5 +1,5 @@
 //! One scenario that breaks and one that holds each invariant the auth
-//! server's (v1.1) settings bring (SPEC §3: `no_family_fork`,
+//! server's (v1.1) settings bring (docs/invariants.md: `no_family_fork`,
 //! `grace_parent_only`, the auth clause of `logout_is_final`), and the
 //! replays a non-atomic rotation lets through (`replay_detected`). Every
 //! counterexample is replayed by [`verdict`].

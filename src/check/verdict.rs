@@ -1,5 +1,5 @@
-//! Runs the requested search and turns its outcome into verdicts (SPEC §3,
-//! §6): exhaustive search decides `holds` when it covered everything; a
+//! Runs the requested search and turns its outcome into verdicts (docs/invariants.md
+//! "Verdicts"): exhaustive search decides `holds` when it covered everything; a
 //! counterexample from any search decides `violated`; anything else is
 //! `unknown`, with the bound that stopped it.
 
@@ -96,7 +96,7 @@ fn budget(options: &ExploreOptions) -> Budget {
 }
 
 /// Invariants that compare times: untimed exploration cannot judge them
-/// (SPEC §2), so they are `unknown` there, with [`UNTIMED_UNKNOWN`].
+/// (docs/semantics.md), so they are `unknown` there, with [`UNTIMED_UNKNOWN`].
 const TIME_COMPARING: [Invariant; 3] = [
     Invariant::ExpiredAccessRejected,
     Invariant::AttackerWindow,

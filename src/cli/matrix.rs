@@ -2,7 +2,7 @@
 //! [--format text|markdown|json]`: every client strategy against every
 //! auth-server policy, one exhaustively explored scenario per cell
 //! (`check::matrix`), printed as a table. Exit 0 when the table was
-//! produced (SPEC §6), whatever it shows; 2 when `--out` could not be
+//! produced (docs/cli.md "Exit codes"), whatever it shows; 2 when `--out` could not be
 //! written. The time it took goes to stderr.
 
 use super::output::{self, eprint_line, print};

@@ -1,4 +1,4 @@
-//! The command line (SPEC §4): argument parsing, dispatch, and the one
+//! The command line (docs/cli.md): argument parsing, dispatch, and the one
 //! place where outcomes become exit codes (ripgrep style).
 //!
 //! What it owns: argv, files, stdout/stderr, the wall clock (timings on
@@ -26,7 +26,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// How a command ended. Ordered so that, over several files, the highest
-/// wins: bad input over a violation over a clean result (SPEC §6).
+/// wins: bad input over a violation over a clean result (docs/cli.md "Exit codes").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
     /// No violation; every expectation met; a replay without violation.

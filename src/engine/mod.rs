@@ -8,7 +8,7 @@
 //!   This is `run`, one random-exploration run, and `replay`.
 //! - [`symbolic`]: windows kept as a zone (a difference-bound matrix over the
 //!   times of the steps that created pending events). An event may go next
-//!   exactly when some choice of latencies lets it (SPEC §2); ties go both
+//!   exactly when some choice of latencies lets it (docs/semantics.md); ties go both
 //!   ways, deadlines first. This is what exhaustive exploration enumerates.
 //!   [`path`] turns a symbolic path back into concrete, replayable times.
 //!
@@ -36,7 +36,7 @@ pub type Millis = u64;
 
 /// A protocol the engine can run: actors' states and their reactions to
 /// messages and timers. Handlers are deterministic and never read the clock;
-/// everything time-dependent is a timer (SPEC §6 "Time").
+/// everything time-dependent is a timer (docs/semantics.md "Timers and deadlines").
 pub trait Protocol {
     /// Every actor's state plus whatever ghost facts invariants need.
     type State: Clone + Eq + Hash + Debug;
@@ -222,7 +222,7 @@ pub struct Choice {
 }
 
 /// A schedule entry after name resolution: deliveries whose endpoints match
-/// must happen in schedule order (SPEC §1 "schedule", §6).
+/// must happen in schedule order (docs/scenario-format.md "schedule", docs/semantics.md "Schedules").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Pin {
     /// Matches an actor name exactly, or any actor `from.*`.

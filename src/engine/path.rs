@@ -3,7 +3,7 @@
 //! and [`concretize`], which turns a symbolic path into the earliest
 //! concrete times that realise it. It does not search.
 //!
-//! `execute` re-checks every SPEC §2 rule at the path's own times, so a path
+//! `execute` re-checks every docs/semantics.md rule at the path's own times, so a path
 //! it accepts is a real execution whatever produced it (Bellman-Ford
 //! solution, seeded simulation, or a hand-edited trace).
 
@@ -104,7 +104,7 @@ pub fn execute_with<P: Protocol>(
     Ok((run, steps))
 }
 
-/// The SPEC §2 rules for one choice at its concrete time; returns the
+/// The docs/semantics.md rules for one choice at its concrete time; returns the
 /// pending index (`None` = horizon).
 fn check_time<P: Protocol>(
     p: &P,

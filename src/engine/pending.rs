@@ -1,4 +1,4 @@
-//! Pending events and the rules that say which may go next (SPEC §2, §6).
+//! Pending events and the rules that say which may go next (docs/semantics.md).
 //! Owns the event list shared by concrete simulation, symbolic exploration
 //! and path replay, the "may not overtake" and deadline/arming-order rules,
 //! and schedule pins. It does not own time itself: an event's time is

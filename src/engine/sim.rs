@@ -1,6 +1,6 @@
 //! Concrete time: one execution with every event at a known millisecond. It
 //! owns the concrete step (run a handler, place what it armed) shared by
-//! the seeded simulator ([`Sim`], SPEC §2 "run") and by path replay
+//! the seeded simulator ([`Sim`], docs/semantics.md "Time and the orders explored") and by path replay
 //! ([`super::path::execute`]). It does not decide which event goes next in
 //! replay (the path does) and knows nothing about symbolic windows.
 
@@ -172,7 +172,7 @@ pub fn resolve<K: Ord>(when: &When<K>, now: Millis, marks: &BTreeMap<K, Millis>)
 
 /// The seeded concrete simulator: latencies and faults drawn from one
 /// [`SimRng`], events taken in (time, deadlines first, `Timer` order among
-/// deadlines, creation) order, which every rule of SPEC §2 allows.
+/// deadlines, creation) order, which every rule of docs/semantics.md allows.
 pub struct Sim<'p, P: Protocol> {
     p: &'p P,
     /// The run so far.

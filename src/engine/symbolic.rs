@@ -1,4 +1,4 @@
-//! Symbolic time (SPEC §2 "exhaustive"): a state holds the model, the pending
+//! Symbolic time (docs/semantics.md "Time and the orders explored"): a state holds the model, the pending
 //! events with windows relative to zone variables, and the [`Zone`] of every
 //! choice of latencies that is still possible. It owns which events are
 //! enabled (exactly: some latencies allow them), successor generation

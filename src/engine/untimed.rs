@@ -1,4 +1,4 @@
-//! Untimed semantics (SPEC §2 "Untimed exploration"): the asynchronous
+//! Untimed semantics (docs/semantics.md "Untimed exploration"): the asynchronous
 //! network of classic model checkers. Latencies are ignored; any message in
 //! flight may be delivered next and delivery takes no virtual time; the
 //! clock moves only by a move of its own (a *tick*: advance to the next

@@ -97,7 +97,7 @@ pub enum Order {
 /// Schedule pins shared by every strategy.
 pub type Schedule = [Pin];
 
-/// A schedule no execution can follow (SPEC §6: exit 2, naming the step).
+/// A schedule no execution can follow (docs/semantics.md "Schedules": exit 2, naming the step).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("schedule step {step} cannot be taken: {why}")]
 pub struct ScheduleError {

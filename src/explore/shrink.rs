@@ -1,4 +1,4 @@
-//! Shrinking a random counterexample (SPEC §5: a shown counterexample is
+//! Shrinking a random counterexample (docs/semantics.md "Traces and reports": a shown counterexample is
 //! shrunk). It owns the policy only: a bounded BFS for a strictly shorter
 //! path that breaks the same property. The search itself is `exhaustive`.
 

@@ -79,7 +79,7 @@ pub fn steal(m: &Model, w: &mut World, client: ClientIx, kind: TokenKind, out: &
     });
 }
 
-/// A server would accept this AT now (SPEC §6 `no_token_theft`).
+/// A server would accept this AT now (docs/invariants.md "Read precisely", `no_token_theft`).
 fn at_accepted(m: &Model, w: &World, at: At) -> bool {
     w.at(at).accepted_by_resource
         && !(m.scenario.resource.check_denylist && w.denylist.contains(at))

@@ -1,4 +1,4 @@
-//! The authorization server (SPEC §1 `auth`, §6 "Auth server"): issues token
+//! The authorization server (docs/scenario-format.md "auth", docs/semantics.md "Auth server"): issues token
 //! pairs, rotates or keeps refresh tokens, applies grace and reuse
 //! detection, revokes families on logout, `revoke_all` and reuse, and feeds
 //! the denylist. Every expiry is a deadline timer set when a token is issued.
@@ -151,7 +151,7 @@ pub fn on_commit(m: &Model, w: &mut World, to: Refresher, rt: Rt, grace: bool, o
     answer(m, w, to, rt, Some(pair), after_grace, out);
 }
 
-/// SPEC §6 order: family revoked → RT expired → RT used (grace, else reuse
+/// The order of docs/semantics.md "Auth server": family revoked → RT expired → RT used (grace, else reuse
 /// handling) → first use. Reuse detection acts here, in the check.
 fn check(m: &Model, w: &mut World, rt: Rt, out: &mut Out) -> Check {
     let family = w.rt(rt).family;

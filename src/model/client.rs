@@ -60,7 +60,7 @@ pub enum End {
     Payload,
     SessionError,
     /// A call or refresh timed out with no retry left: visible to the user,
-    /// not a session error, and complete (SPEC §1 `timeout`).
+    /// not a session error, and complete (docs/scenario-format.md `timeout`).
     NetworkError,
 }
 
@@ -180,7 +180,7 @@ pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, o
 }
 
 /// Ends a request in a user-visible session error and records whether the
-/// session was in fact still valid (SPEC §3 `no_error_while_refresh_valid`).
+/// session was in fact still valid (docs/invariants.md `no_error_while_refresh_valid`).
 pub fn session_error(
     w: &mut World,
     id: RequestId,

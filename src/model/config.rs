@@ -23,7 +23,7 @@ pub struct ClientConfig {
     pub newest_wins: bool,
     /// An XSS attacker can read this storage (not an HttpOnly cookie).
     pub readable: bool,
-    /// Which RT a request's refresh presents (SPEC §1 `reads_rt`).
+    /// Which RT a request's refresh presents (docs/scenario-format.md `reads_rt`).
     pub reads_rt: ReadsRt,
     /// What a failed refresh does to the store.
     pub on_refresh_failure: OnRefreshFailure,
@@ -34,7 +34,7 @@ pub struct ClientConfig {
     /// What a refresh answer arriving after logout does.
     pub after_logout: AfterLogout,
     /// Before a call with a stored AT, refresh first if the client's clock
-    /// says it has expired (SPEC §6 `preflight`).
+    /// says it has expired (docs/scenario-format.md "clients", `preflight`).
     pub preflight: bool,
 }
 
@@ -67,7 +67,7 @@ pub struct Model {
     pub symmetry: bool,
 }
 
-/// The link names of SPEC §1, in a fixed order (index into `Model::links`).
+/// The link names of docs/scenario-format.md, in a fixed order (index into `Model::links`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkName {
     ClientResource,

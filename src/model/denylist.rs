@@ -1,5 +1,5 @@
 //! The denylist: a separate actor holding revoked AT ids until each AT's
-//! `exp` (not `exp + leeway`: SPEC §6). Reached over the network by both
+//! `exp` (not `exp + leeway`: docs/semantics.md "Auth server"). Reached over the network by both
 //! servers, so revocation has a propagation race of its own.
 
 use super::msg::{Activity, Caller, Fact, Msg};

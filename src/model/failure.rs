@@ -1,4 +1,4 @@
-//! What a failed client refresh does (SPEC §1 `timeout`, `refresh_retries`,
+//! What a failed client refresh does (docs/scenario-format.md `timeout`, `refresh_retries`,
 //! `on_refresh_failure`): a refresh with no answer within `timeout` is sent
 //! again with the same RT while resends are left (the FAPI 2.0 case: if the
 //! server had rotated, the resend is a reuse), then fails with a network
@@ -28,7 +28,7 @@ pub fn on_refresh_timeout(m: &Model, w: &mut World, by: Refresher, out: &mut Out
 
 /// Sends the refresh of `by` again with the same RT; any answer to an
 /// earlier send is ignored from now on. A resend is not a new refresh for
-/// `single_refresh_per_expiry` (SPEC §6).
+/// `single_refresh_per_expiry` (docs/invariants.md "Read precisely").
 fn resend(m: &Model, w: &mut World, client: ClientIx, by: Refresher, rt: Rt, out: &mut Out) {
     let next = by.resend();
     match by.origin() {

@@ -1,4 +1,4 @@
-//! Hand-driven tests of the client failure handling (SPEC §1 clients,
+//! Hand-driven tests of the client failure handling (docs/scenario-format.md "clients",
 //! v1.1): timeouts and resends, `reads_rt`, `on_refresh_failure`,
 //! `after_logout`. Each drives one interleaving with [`Manual`].
 

@@ -1,6 +1,6 @@
 //! Ghost judgements: facts about the world that no actor could observe but
 //! invariants need — above all, whether a user's session was still valid
-//! when an error reached them (SPEC §3 `no_error_while_refresh_valid`).
+//! when an error reached them (docs/invariants.md `no_error_while_refresh_valid`).
 
 use super::token::{Family, Revocation, Rt};
 use super::{Model, World};

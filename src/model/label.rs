@@ -1,5 +1,5 @@
 //! How messages, timers and script actions read in traces and diagrams
-//! (SPEC §5: `GET /api AT1`, `401`, `POST /refresh RT1`, `200 AT2 RT2`).
+//! (docs/semantics.md "Traces and reports": `GET /api AT1`, `401`, `POST /refresh RT1`, `200 AT2 RT2`).
 
 use super::msg::{Msg, Timer};
 use super::Model;

@@ -168,7 +168,7 @@ pub enum ErrorCause {
 }
 
 impl ErrorCause {
-    /// A timeout is a network error, not a session error (SPEC §1).
+    /// A timeout is a network error, not a session error (docs/scenario-format.md).
     pub fn is_network(self) -> bool {
         matches!(self, ErrorCause::CallTimedOut | ErrorCause::RefreshTimedOut)
     }
@@ -197,14 +197,14 @@ pub enum Fact {
     },
     /// `on_refresh_failure: clear` emptied a store after a refresh with
     /// `presented` failed; `clobber` when the wiped pair was newer than
-    /// `presented` (SPEC §3 `no_clobber`).
+    /// `presented` (docs/invariants.md `no_clobber`).
     StoreCleared {
         store: u8,
         presented: Rt,
         wiped: super::token::Pair,
         clobber: bool,
     },
-    /// A store took a pair of a family it had sent the logout of (SPEC §3
+    /// A store took a pair of a family it had sent the logout of (docs/invariants.md
     /// `logout_is_final`, the client clause; `after_logout: store`).
     StoredAfterLogout {
         store: u8,

@@ -1,4 +1,4 @@
-//! Preflight (SPEC §6 "Requests", v1.1 client field `preflight`): before a
+//! Preflight (docs/semantics.md "Preflight", v1.1 client field `preflight`): before a
 //! call with a stored AT the client compares that AT's `exp` with its own
 //! clock (skew included) and, if it has passed, refreshes first.
 //!

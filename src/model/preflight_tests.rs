@@ -1,4 +1,4 @@
-//! Hand-driven tests of `preflight` (SPEC §6 "Requests", v1.1): the expiry
+//! Hand-driven tests of `preflight` (docs/semantics.md "Preflight", v1.1): the expiry
 //! timer on the client's clock, the refresh before the call, and how it
 //! goes through the client's refresh strategy. Each drives one interleaving
 //! with [`Manual`]; timer times are read from what the model armed.

@@ -1,4 +1,4 @@
-//! Proactive refresh (SPEC §1 `proactive`, §6 "Time"): each client with a
+//! Proactive refresh (docs/scenario-format.md `proactive`, docs/semantics.md "Proactive refresh and skew"): each client with a
 //! `proactive` lead keeps one timer, armed for the AT in its store whenever
 //! that store is written, on the client's own clock (skew included), and
 //! fired at most once per AT. What the refresh does once sent is the common
@@ -37,7 +37,7 @@ pub fn on_proactive(m: &Model, w: &mut World, client: ClientIx, out: &mut Out) {
 }
 
 /// (Re-)arms the clock timers (proactive, and `preflight`'s expiry timer)
-/// of every client on `store` for the AT it now holds (SPEC §6: armed
+/// of every client on `store` for the AT it now holds (docs/semantics.md "Proactive refresh and skew": armed
 /// whenever the store is written).
 pub fn arm_proactive(m: &Model, w: &mut World, store: u8, out: &mut Out) {
     for (c, config) in m.clients.iter().enumerate() {

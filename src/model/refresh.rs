@@ -1,4 +1,4 @@
-//! Client refresh strategies (SPEC §1 `refresh`, `reads_rt`, `recheck_store`,
+//! Client refresh strategies (docs/scenario-format.md `refresh`, `reads_rt`, `recheck_store`,
 //! `after_logout`): what a request does on a 401, who refreshes, who waits,
 //! and what happens when the answer comes. A new strategy is a new arm in
 //! [`on_unauthorized`] and, if it shares refreshes, a scope in `config.rs`.

@@ -1,7 +1,7 @@
-//! The resource server (SPEC §1 `resource`): accepts an AT before
+//! The resource server (docs/scenario-format.md `resource`): accepts an AT before
 //! `exp + leeway`, optionally asking the denylist over the network first.
 //! `exp` is checked when the call arrives; acceptance is observed when the
-//! answer leaves (SPEC §6), which is where the facts are recorded.
+//! answer leaves (docs/invariants.md "Read precisely"), which is where the facts are recorded.
 
 use super::msg::{Activity, Caller, Fact, Msg};
 use super::token::At;

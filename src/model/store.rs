@@ -1,5 +1,5 @@
 //! Token stores: one per tab for `memory`, one per device and storage kind for
-//! `local_storage` and `cookie` (SPEC §6 "Stores"). A store applies its
+//! `local_storage` and `cookie` (docs/semantics.md "Stores"). A store applies its
 //! write policy and remembers, per family, the newest pair it ever held — the
 //! ghost fact `no_stale_overwrite` needs.
 

@@ -1,4 +1,4 @@
-//! The user's script (SPEC §1 `script`): each entry is an ordinary timer at
+//! The user's script (docs/scenario-format.md `script`): each entry is an ordinary timer at
 //! its `at`; this file turns it into actions on clients, the auth server and
 //! the attacker.
 

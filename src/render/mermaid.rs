@@ -1,4 +1,4 @@
-//! Mermaid `sequenceDiagram` of a trace (SPEC §5): `autonumber`, one
+//! Mermaid `sequenceDiagram` of a trace (docs/semantics.md "Traces and reports"): `autonumber`, one
 //! participant per actor in the trace's order, one arrow per message or
 //! action, notes for timers, consequences and broken invariants.
 //!

@@ -6,7 +6,7 @@
 //! scenario is exactly as valid as the equivalent file, and its problems
 //! carry the same field paths (`clients[0].refresh`, `script[2].client`).
 //! What this module deliberately does not do: give defaults of its own.
-//! Every field a builder leaves alone keeps the default of SPEC §1.
+//! Every field a builder leaves alone keeps the default of docs/scenario-format.md.
 //!
 //! ```
 //! use tokenrace::scenario::builder::{mins, Scenario};
@@ -82,7 +82,7 @@ fn render(problems: &[Problem]) -> String {
 }
 
 impl Scenario {
-    /// Starts a scenario with every default of SPEC §1, no clients and an
+    /// Starts a scenario with every default of docs/scenario-format.md, no clients and an
     /// empty script.
     pub fn builder(name: impl Into<String>) -> ScenarioBuilder {
         // Start from what the loader makes of a minimal file, so the builder
@@ -233,7 +233,7 @@ impl ScenarioBuilder {
         self.action(action)
     }
 
-    /// Pins the next delivery from `from` to `to` (SPEC §1 "schedule").
+    /// Pins the next delivery from `from` to `to` (docs/scenario-format.md "schedule").
     pub fn schedule(mut self, from: &str, to: &str) -> Self {
         self.scenario.schedule.push(Selector {
             from: from.to_string(),

@@ -1,4 +1,4 @@
-//! The client part of the format (SPEC §1 "clients"): an app instance and
+//! The client part of the format (docs/scenario-format.md "clients"): an app instance and
 //! the strategies it refreshes and stores tokens with. Its own file because
 //! every (v1.1) client field lands here, and the model reads only this part
 //! to build its clients.
@@ -7,7 +7,7 @@ use super::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// One app instance: a browser tab, a mobile app, a device (SPEC §1 "clients").
+/// One app instance: a browser tab, a mobile app, a device (docs/scenario-format.md "clients").
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Client {
@@ -49,7 +49,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// The device name, defaulting to the client's own name (SPEC §1).
+    /// The device name, defaulting to the client's own name (docs/scenario-format.md).
     pub fn device_name(&self) -> &str {
         self.device.as_deref().unwrap_or(&self.name)
     }

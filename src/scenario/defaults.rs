@@ -1,4 +1,4 @@
-//! What an absent field means (SPEC §1): serde's defaults for the
+//! What an absent field means (docs/scenario-format.md): serde's defaults for the
 //! scenario format, and the auth server's defaults as one `const` that the
 //! server presets edit.
 
@@ -30,7 +30,7 @@ pub fn after_logout() -> AfterLogout {
 }
 
 impl Auth {
-    /// The format's own defaults (SPEC §1): what an absent field means, and
+    /// The format's own defaults (docs/scenario-format.md): what an absent field means, and
     /// the base every server preset edits. A `const`, so preset tables can
     /// be `const` too.
     pub const DEFAULTS: Auth = Auth {

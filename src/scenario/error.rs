@@ -3,7 +3,7 @@
 //!
 //! A [`Problem`] is data (severity, field path, position, expectation) so
 //! tests and tools can inspect it; the one-line rendering lives here so every
-//! command prints problems the same way (SPEC §4 "Bad input").
+//! command prints problems the same way (docs/cli.md "Exit codes").
 
 use std::fmt;
 

@@ -1,11 +1,11 @@
-//! The invariant names of SPEC §3 and what a scenario may expect of them.
+//! The invariant names of docs/invariants.md and what a scenario may expect of them.
 //! Kept apart from the rest of the format because reports, judges and the
 //! CLI all speak in these names, while only the loader needs the others.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The invariant names of SPEC §3; their spelling is part of the contract.
+/// The invariant names of docs/invariants.md; their spelling is part of the contract.
 #[derive(
     Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
 )]

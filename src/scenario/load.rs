@@ -1,6 +1,6 @@
 //! Reading a scenario file: bytes → UTF-8 → JSON syntax → types (unknown
 //! fields, enum values, durations) → semantic validation, every problem
-//! located at file:line:column and field path (SPEC §4 "Bad input").
+//! located at file:line:column and field path (docs/cli.md "Exit codes").
 //!
 //! Nothing here panics on any input: serde_json bounds nesting at 128 levels,
 //! and the locator (`load/walk.rs`) keeps its own stack.

@@ -1,4 +1,4 @@
-//! The input boundary: the scenario file format of SPEC §1, its defaults, and
+//! The input boundary: the scenario file format of docs/scenario-format.md, its defaults, and
 //! loading it with located errors. Nothing else in the crate parses user
 //! input; every later stage receives a [`Scenario`] that [`validate()`] accepted.
 //!
@@ -66,7 +66,7 @@ pub struct Scenario {
     pub expect: BTreeMap<Invariant, Expectation>,
 }
 
-/// The authorization server's policy (SPEC §1 "auth").
+/// The authorization server's policy (docs/scenario-format.md "auth").
 ///
 /// Read through [`presets::AuthFields`]: a `preset` fills every field with a
 /// vendor's defaults, then the fields written in the file override them.
@@ -135,7 +135,7 @@ pub enum GraceScope {
     AnyAncestor,
 }
 
-/// The resource server (SPEC §1 "resource").
+/// The resource server (docs/scenario-format.md "resource").
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Resource {
@@ -143,7 +143,7 @@ pub struct Resource {
     pub check_denylist: bool,
 }
 
-/// Latency windows and fault probabilities (SPEC §1 "network").
+/// Latency windows and fault probabilities (docs/scenario-format.md "network").
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Network {
@@ -238,7 +238,7 @@ pub enum Step {
 }
 
 /// Pins one delivery of a schedule: the earliest-sent matching message not yet
-/// used (or the `nth` one) goes next among the named ones (SPEC §1, §6).
+/// used (or the `nth` one) goes next among the named ones (docs/scenario-format.md, docs/semantics.md).
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Selector {
@@ -248,7 +248,7 @@ pub struct Selector {
     pub nth: Option<u32>,
 }
 
-/// Bounds some invariants need (SPEC §3 `attacker_window`).
+/// Bounds some invariants need (docs/invariants.md `attacker_window`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Bounds {
@@ -256,7 +256,7 @@ pub struct Bounds {
     pub attacker_window: Option<Duration>,
 }
 
-/// How to explore (SPEC §6 "Exploration defaults").
+/// How to explore (docs/semantics.md "Exploration").
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Explore {

@@ -283,10 +283,10 @@ mod tests {
     }
 }
 
-/// The full example of SPEC §1, shared by the schema and validation tests.
+/// A scenario that writes every core field, shared by the schema and validation tests.
 #[cfg(test)]
 pub(crate) mod tests_support {
-    pub const SPEC_EXAMPLE: &str = r#"{
+    pub const FULL_EXAMPLE: &str = r#"{
   "name": "seed-rotation-race",
   "description": "Two requests share an expired AT1 and both refresh with RT1.",
   "seed": 7,
@@ -327,10 +327,10 @@ pub(crate) mod tests_support {
 
     #[test]
     fn the_spec_example_loads_and_every_key_is_in_the_schema() {
-        let loaded = crate::scenario::parse(SPEC_EXAMPLE, "spec.json").unwrap();
+        let loaded = crate::scenario::parse(FULL_EXAMPLE, "spec.json").unwrap();
         assert!(loaded.warnings.is_empty());
         assert_eq!(loaded.scenario.explore.max_depth, 200);
-        let example: serde_json::Value = serde_json::from_str(SPEC_EXAMPLE).unwrap();
+        let example: serde_json::Value = serde_json::from_str(FULL_EXAMPLE).unwrap();
         let props = &super::schema_value()["properties"];
         for key in example.as_object().unwrap().keys() {
             assert!(props.get(key).is_some(), "{key} not in the schema");

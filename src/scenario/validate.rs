@@ -1,4 +1,4 @@
-//! Semantic checks the type system cannot express (SPEC §6 "Validation"):
+//! Semantic checks the type system cannot express (docs/scenario-format.md "Validation"):
 //! windows, probabilities, names, cross-field rules, and the (v1.1) fields
 //! this version refuses. Every problem carries its field path; the loader
 //! turns paths into line:column.
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::scenario::load::translate::suggest;
 
-/// The link names `network.links` accepts (SPEC §1 "network").
+/// The link names `network.links` accepts (docs/scenario-format.md "network").
 pub const LINKS: [&str; 8] = [
     "client->resource",
     "resource->client",
@@ -267,7 +267,7 @@ fn proactive(scenario: &Scenario, i: usize, out: &mut Vec<Problem>) {
     }
 }
 
-/// `timeout` and `refresh_retries` (SPEC §1 clients, v1.1).
+/// `timeout` and `refresh_retries` (docs/scenario-format.md "clients", v1.1).
 fn failure_handling(client: &Client, i: usize, out: &mut Vec<Problem>) {
     if let Some(timeout) = client.timeout {
         let path = format!("clients[{i}].timeout");

@@ -1,4 +1,4 @@
-//! Grace for a rotated refresh token (SPEC §1 `grace`, `grace_returns` and
+//! Grace for a rotated refresh token (docs/scenario-format.md `grace`, `grace_returns` and
 //! the (v1.1) `grace_scope`, `grace_uses`, `grace_until_used`): whether a
 //! used RT is still served, what it gets, and what ends its grace early.
 //!

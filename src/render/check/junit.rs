@@ -9,7 +9,7 @@
 //! verdict was reached, the trace path and the replay command. A file that
 //! could not be judged is a suite with one `<error>` case. `unknown` met
 //! by `--allow-unknown` passes, with a note in `<system-out>`. No `time`
-//! attributes: reports carry no timings (SPEC §6), so the file is
+//! attributes: reports carry no timings (docs/semantics.md "Traces and reports"), so the file is
 //! byte-identical across runs.
 //!
 //! What it owns: XML escaping (attribute and text, and dropping the

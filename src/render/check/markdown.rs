@@ -6,7 +6,7 @@
 //! vs got, how the verdict was reached, its replay command and — when a
 //! counterexample exists — its diagram; then the table of every
 //! expectation; then the expected violations, each diagram folded in a
-//! `<details>` block so a long corpus stays readable. No timings (SPEC §6).
+//! `<details>` block so a long corpus stays readable. No timings (docs/semantics.md "Traces and reports").
 
 use super::{expectation_name, CheckEntry, CheckRow, Totals};
 use crate::render::markdown::{cell, code};

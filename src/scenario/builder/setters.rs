@@ -7,7 +7,7 @@ use crate::scenario::{
     RefreshStrategy, Resource, Reuse, Storage, StorePolicy,
 };
 
-/// Chained setters for the core auth fields (SPEC §1 "auth").
+/// Chained setters for the core auth fields (docs/scenario-format.md "auth").
 impl Auth {
     pub fn access_ttl(mut self, ttl: Duration) -> Auth {
         self.access_ttl = ttl;
@@ -105,7 +105,7 @@ impl Explore {
     }
 }
 
-/// Chained setters for a client (SPEC §1 "clients").
+/// Chained setters for a client (docs/scenario-format.md "clients").
 impl Client {
     /// A client with every default: naive, `local_storage`, one retry.
     pub fn new(name: &str) -> Client {

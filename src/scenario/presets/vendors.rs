@@ -19,7 +19,7 @@ pub(super) const MINUTE: i64 = 60 * SECOND;
 pub(super) const HOUR: i64 = 60 * MINUTE;
 pub(super) const DAY: i64 = 24 * HOUR;
 
-/// The format's own defaults (SPEC §1), the base every preset edits.
+/// The format's own defaults (docs/scenario-format.md), the base every preset edits.
 pub(super) const BASE: Auth = Auth::DEFAULTS;
 
 pub(super) const fn documented(field: &'static str, why: &'static str) -> Basis {

@@ -1,6 +1,6 @@
 //! What this version refuses: the (v1.1) invariants it does not judge and
 //! the exploration modes that arrive later (every (v1.1) client and auth
-//! field of SPEC §1/§6 is delivered). Each refusal names the field, so a
+//! field of docs/scenario-format.md is delivered). Each refusal names the field, so a
 //! scenario written for a newer version fails loudly instead of running
 //! with different semantics.
 //!

@@ -14,7 +14,7 @@ enum Use {
 
 const FIELDS: [&str; 4] = ["client", "count", "token", "by"];
 
-/// The use of `client`, `count`, `token`, `by` by each kind (SPEC §1 script).
+/// The use of `client`, `count`, `token`, `by` by each kind (docs/scenario-format.md "script").
 fn uses(kind: ActionKind) -> [Use; 4] {
     use Use::*;
     match kind {
@@ -230,7 +230,7 @@ fn numbered(text: &str, prefix: &str) -> bool {
     })
 }
 
-/// Actor names of SPEC §2/§6: built-ins, clients and their sub-actors.
+/// Actor names of docs/semantics.md: built-ins, clients and their sub-actors.
 pub fn is_actor(scenario: &Scenario, name: &str) -> bool {
     let (base, sub) = match name.split_once('.') {
         Some((base, sub)) => (base, Some(sub)),

@@ -63,7 +63,7 @@ pub(super) fn quiet(extra: Value) {
 fn the_base_scenario_and_the_spec_example_are_clean() {
     quiet(json!({}));
     let spec: Scenario =
-        serde_json::from_str(crate::scenario::schema::tests_support::SPEC_EXAMPLE).unwrap();
+        serde_json::from_str(crate::scenario::schema::tests_support::FULL_EXAMPLE).unwrap();
     assert!(validate(&spec).is_empty(), "{:?}", validate(&spec));
 }
 
