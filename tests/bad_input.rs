@@ -30,7 +30,12 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("duplicate-field", "name"),
     ("duration-as-number", "horizon"),
+    ("duration-decimal", "horizon"),
     ("duration-overflow", "auth.access_ttl"),
+    ("duration-unit-repeated", "auth.access_ttl"),
+    ("duration-unit-word", "horizon"),
+    ("duration-units-ascending", "auth.access_ttl"),
+    ("duration-with-space", "network.latency[1]"),
     ("empty", ""),
     ("enum-as-number", "auth.reuse"),
     ("expect-not-in-check", "expect.requests_complete"),
@@ -55,6 +60,7 @@ const CASES: &[(&str, &str)] = &[
     ("negative-access-ttl", "auth.access_ttl"),
     ("negative-retries", "clients[0].retries"),
     ("no-clients", "clients"),
+    ("package-json", ""),
     (
         "proactive-not-shorter-than-access-ttl",
         "clients[0].proactive",
@@ -69,6 +75,7 @@ const CASES: &[(&str, &str)] = &[
     ("timeout-zero", "clients[0].timeout"),
     ("top-level-array", ""),
     ("top-level-number", ""),
+    ("trace-given-as-scenario", ""),
     ("trailing-characters", ""),
     ("trailing-comma", "auth"),
     ("unknown-action", "script[3].do"),
@@ -81,6 +88,7 @@ const CASES: &[(&str, &str)] = &[
     ("unquoted-key", ""),
     ("unterminated-object", ""),
     ("whitespace-only", ""),
+    ("yaml-scenario", ""),
 ];
 
 fn bad_files() -> Vec<PathBuf> {
@@ -201,6 +209,26 @@ const BASE: &str = r#"{
 fn the_base_of_the_bad_files_is_a_clean_scenario() {
     let loaded = parse(BASE, "base.json").expect("base loads");
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn a_schema_key_and_compound_durations_are_accepted() {
+    let text = BASE
+        .replacen('{', r#"{"$schema": "./tokenrace.schema.json","#, 1)
+        .replace(r#""horizon": "2h""#, r#""horizon": "1h30m""#)
+        .replace(r#""at": "16m""#, r#""at": "15m30s""#)
+        .replace(
+            r#""latency": ["5ms", "80ms"]"#,
+            r#""latency": ["5ms", "1s80ms"]"#,
+        );
+    let loaded = parse(&text, "schema.json").expect("loads");
+    assert_eq!(loaded.scenario.horizon.0, 5_400_000);
+    assert_eq!(loaded.scenario.script[1].at.0, 930_000);
+    let schema: serde_json::Value =
+        serde_json::from_str(&tokenrace::scenario::schema::json_schema()).unwrap();
+    assert!(schema["properties"]["$schema"].is_object());
+    let report = tokenrace::check::explore(&loaded.scenario, &Default::default()).expect("runs");
+    assert!(!report.invariants.is_empty());
 }
 
 #[test]

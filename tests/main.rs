@@ -8,6 +8,7 @@ mod cli_runs;
 mod corpus;
 mod determinism;
 mod diagrams;
+mod discovery;
 mod docs;
 mod knobs;
 mod metamorphic;

@@ -1,6 +1,6 @@
 //! `tokenrace check [PATH...] [--allow-unknown] [--strict] [--out DIR]
 //! [--junit FILE] [--report FILE.md]`: judge every scenario file (folders searched
-//! recursively for `*.json`, default `scenarios/`) against its `expect`
+//! as `scenario::discover` says, default `scenarios/`) against its `expect`
 //! block. Exit 1 when an expectation is not met, 2 when a file cannot be
 //! judged or an output file cannot be written; every file is still
 //! processed. Each violated invariant's trace is written under `--out`;
@@ -21,7 +21,8 @@ use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario files or folders (searched recursively for *.json).
+    /// Scenario files or folders (searched recursively for scenario *.json
+    /// files, skipping target/, node_modules/ and hidden folders).
     #[arg(value_name = "PATH", default_value = "scenarios")]
     paths: Vec<PathBuf>,
     /// Let `unknown` meet a `holds` expectation (for scenarios too large to
@@ -111,38 +112,15 @@ fn write_reports(entries: &[CheckEntry], args: &Args) -> Code {
     code
 }
 
-/// The scenario files under a path, sorted so output never depends on
-/// directory order. A file is taken whatever its extension.
+/// The scenario files under a path (`scenario::discover`), sorted so
+/// output never depends on directory order; a note on stderr for every
+/// JSON file skipped as not a scenario.
 fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let place = path.display();
-    let metadata =
-        std::fs::metadata(path).map_err(|e| format!("{place}: error: cannot read: {e}"))?;
-    if !metadata.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+    let found = crate::scenario::discover::discover(path)?;
+    for note in found.notes() {
+        output::eprint_line(&note);
     }
-    let mut found = Vec::new();
-    let mut folders = vec![path.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("{}: error: cannot read: {e}", folder.display()))?;
-        for entry in entries {
-            let entry_path = entry
-                .map_err(|e| format!("{}: error: cannot read: {e}", folder.display()))?
-                .path();
-            if entry_path.is_dir() {
-                folders.push(entry_path);
-            } else if entry_path.extension().is_some_and(|e| e == "json") {
-                found.push(entry_path);
-            }
-        }
-    }
-    if found.is_empty() {
-        return Err(format!(
-            "{place}: error: no scenario files (*.json) in this folder"
-        ));
-    }
-    found.sort();
-    Ok(found)
+    Ok(found.scenarios)
 }
 
 /// The counterexample files written so far: a second scenario of the same

@@ -68,6 +68,9 @@ pub fn read_trace(path: &Path) -> Result<Trace, String> {
     match serde_path_to_error::deserialize::<_, Trace>(deserializer) {
         Ok(trace) => Ok(trace),
         Err(error) => {
+            if let Some(why) = crate::trace::why_not_a_trace(&text, &file) {
+                return Err(format!("{file}:1:1: error: (document): {why}"));
+            }
             if let Some(found) = format_of(&text).filter(|f| *f != u64::from(FORMAT_VERSION)) {
                 return Err(format!(
                     "{file}: error: format: trace format {found}, this version reads format {FORMAT_VERSION}"

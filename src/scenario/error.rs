@@ -127,6 +127,40 @@ impl Problem {
     }
 }
 
+/// Longest text a message echoes from the file, in characters.
+pub const CLIP: usize = 60;
+
+/// A value from the file, quoted as JSON would, and cut to [`CLIP`]
+/// characters with its full size when longer: a 5 MB name must not become
+/// a 5 MB message.
+pub fn clip(text: &str) -> String {
+    if text.chars().count() <= CLIP {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(CLIP).collect();
+    let quoted = format!("{head:?}");
+    format!("{}…({} bytes)\"", &quoted[..quoted.len() - 1], text.len())
+}
+
+/// A list of choices this long or shorter is shown whole (every field of
+/// an object, every invariant); a longer one is cut to [`MAX_CHOICES`].
+pub const WHOLE_CHOICES: usize = 16;
+
+/// How many choices a cut list shows; the rest are counted.
+pub const MAX_CHOICES: usize = 10;
+
+/// `a, b, c` or `a, b, … and 990 more`.
+pub fn list_choices(items: &[String]) -> String {
+    if items.len() <= WHOLE_CHOICES {
+        return items.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        items[..MAX_CHOICES].join(", "),
+        items.len() - MAX_CHOICES
+    )
+}
+
 /// Why a scenario file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -196,6 +230,22 @@ mod tests {
             "f: warning: (document): expected something"
         );
         assert_eq!(p.to_string(), "warning: (document): expected something");
+    }
+
+    #[test]
+    fn long_values_and_lists_are_cut() {
+        assert_eq!(clip("tab1"), "\"tab1\"");
+        let long = "é".repeat(100);
+        let cut = clip(&long);
+        assert!(cut.starts_with(&format!("\"{}", "é".repeat(60))));
+        assert!(cut.ends_with("…(200 bytes)\""), "{cut}");
+        let many: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        assert_eq!(list_choices(&many[..3]), "0, 1, 2");
+        assert_eq!(list_choices(&many[..16]).matches(", ").count(), 15);
+        assert_eq!(
+            list_choices(&many),
+            "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 990 more"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub(crate) mod locate;
 pub(crate) mod translate;
 pub(crate) mod walk;
 
+use super::kind::{sniff, Kind};
 use super::{validate, Problem, Scenario, ScenarioError};
 use std::path::Path;
 
@@ -60,6 +61,9 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
 pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
     // Editors on Windows may write a byte-order mark; it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(problem) = wrong_kind(text, file) {
+        return Err(invalid(file, vec![problem]));
+    }
     let scenario = translate::decode(text).map_err(|p| invalid(file, vec![*p]))?;
     let mut problems = validate(&scenario);
     for problem in &mut problems {
@@ -74,6 +78,27 @@ pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
     Ok(Loaded {
         scenario,
         warnings: problems,
+    })
+}
+
+/// A trace, YAML or a package.json: one problem saying what the file looks
+/// like, at its first character, instead of the first field serde trips on.
+fn wrong_kind(text: &str, file: &str) -> Option<Problem> {
+    let kind = sniff(text);
+    let found = match kind {
+        Kind::Trace => "a tokenrace trace",
+        Kind::Yaml => "YAML",
+        Kind::PackageJson => "an npm package.json",
+        Kind::Scenario | Kind::Other(_) => return None,
+    };
+    let start = text.len() - text.trim_start().len();
+    let (line, column) = locate::position_of(text, start);
+    let problem = Problem::error("", "a JSON object { … } holding one scenario")
+        .found(found)
+        .at(line, column);
+    Some(match kind.why_not_a_scenario(file) {
+        Some(why) if kind != Kind::PackageJson => problem.note(why),
+        _ => problem,
     })
 }
 

@@ -7,9 +7,11 @@
 
 pub mod builder;
 pub mod client;
+pub mod discover;
 pub mod duration;
 pub mod error;
 pub mod invariant;
+pub mod kind;
 pub mod load;
 pub mod presets;
 pub mod schema;
@@ -34,6 +36,10 @@ pub use validate::validate;
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The JSON Schema an editor reads for completion (`tokenrace schema >
+    /// tokenrace.schema.json`); ignored by tokenrace.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Shown in reports and on the first line of every output.
     pub name: String,
     #[serde(default)]

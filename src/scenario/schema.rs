@@ -103,8 +103,7 @@ fn ref_name(node: &Value) -> Option<&str> {
 }
 
 /// The user-facing text for a duration, shared with every duration message.
-pub const DURATION: &str =
-    "a duration like \"250ms\", \"15s\", \"15m\", \"2h\" or \"30d\" (integer + unit ms|s|m|h|d|w)";
+pub const DURATION: &str = super::duration::EXPECTED;
 
 /// What a value matching `node` looks like, in user terms.
 pub fn describe(node: &Value) -> String {
@@ -194,7 +193,7 @@ pub fn one_of(items: &[String]) -> String {
         [] => "nothing here".into(),
         [one] => one.clone(),
         [a, b] => format!("{a} or {b}"),
-        _ => format!("one of {}", items.join(", ")),
+        _ => format!("one of {}", crate::scenario::error::list_choices(items)),
     }
 }
 
@@ -245,7 +244,7 @@ mod tests {
         assert_eq!(parsed["additionalProperties"], json!(false));
         assert_eq!(
             parsed["definitions"]["Duration"]["pattern"],
-            json!("^-?[0-9]+(ms|s|m|h|d|w)$")
+            json!(crate::scenario::duration::PATTERN)
         );
     }
 

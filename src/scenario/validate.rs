@@ -56,7 +56,7 @@ pub fn validate(scenario: &Scenario) -> Vec<Problem> {
 }
 
 fn quoted(text: &str) -> String {
-    format!("{text:?}")
+    super::error::clip(text)
 }
 
 /// Durations are signed only for `skew.by`; anywhere else a minus is a typo.

@@ -87,6 +87,21 @@ pub struct TraceVerdict {
     pub note: String,
 }
 
+/// What a file that failed to read as a trace is instead, when it is a
+/// kind users mix up: a scenario (run it instead), YAML, a package.json.
+/// `file` is the path as given, for the command to run.
+pub fn why_not_a_trace(text: &str, file: &str) -> Option<String> {
+    use crate::scenario::kind::{sniff, Kind};
+    match sniff(text) {
+        Kind::Scenario => Some(format!(
+            "this is a tokenrace scenario, not a trace: use `tokenrace explore {file}` or `tokenrace run {file} --trace TRACE.json`, then replay or render the trace"
+        )),
+        Kind::Yaml => Some("this looks like YAML; traces are the JSON files tokenrace writes".into()),
+        Kind::PackageJson => Some("this looks like an npm package.json, not a trace".into()),
+        Kind::Trace | Kind::Other(_) => None,
+    }
+}
+
 /// Formats virtual time as diagrams show it: `t=16m0.040s`, `t=0s`, `t=1h2m3s`.
 pub fn format_time(at: Millis) -> String {
     let hours = at / 3_600_000;
@@ -111,6 +126,17 @@ pub fn format_time(at: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::format_time;
+
+    #[test]
+    fn a_scenario_or_yaml_is_not_a_trace() {
+        let scenario = r#"{"name": "x", "clients": [], "script": []}"#;
+        let why = super::why_not_a_trace(scenario, "a.json").unwrap();
+        assert!(why.contains("tokenrace explore a.json"), "{why}");
+        assert!(super::why_not_a_trace("name: x\n", "a.yaml")
+            .unwrap()
+            .contains("YAML"));
+        assert_eq!(super::why_not_a_trace("{\"format\": 1}", "t.json"), None);
+    }
 
     #[test]
     fn formats_virtual_time_like_the_spec() {

@@ -79,6 +79,7 @@ pub fn scenario(
         }
     }
     Scenario {
+        schema: None,
         name: format!("matrix-{}-{}", client.id, server.id),
         description: format!(
             "tokenrace matrix cell: client {} ({} tab{}), server {}; {} concurrent request{} meet the expired AT1.",

@@ -11,6 +11,7 @@
 
 use super::locate::{self, Found};
 use super::walk::{self, Seg};
+use crate::scenario::error::clip;
 use crate::scenario::schema::{self, one_of};
 use crate::scenario::{Problem, Scenario};
 use serde::de::IgnoredAny;
@@ -30,9 +31,12 @@ pub fn decode(text: &str) -> Result<Scenario, Box<Problem>> {
     if let Some(dup) = locate::first_duplicate_key(text) {
         let key = dup.segs.last().map(seg_name).unwrap_or_default();
         let pos = dup.key.unwrap_or(dup.value);
-        let expected = format!("each key once per object, \"{key}\" already appears above");
+        let expected = format!(
+            "each key once per object, {} already appears above",
+            clip(&key)
+        );
         let problem = Problem::error(&dup.path, expected)
-            .found(format!("\"{key}\" again"))
+            .found(format!("{} again", clip(&key)))
             .at(pos.line, pos.column);
         return Err(Box::new(problem));
     }
@@ -220,6 +224,9 @@ fn data(text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Proble
         if let Some(hint) = suggest(ticked.first(), &ticked[1.min(ticked.len())..]) {
             problem = problem.note(hint);
         }
+    } else if let Some((_, hint)) = msg.split_once("; did you mean ") {
+        // A custom message's hint, such as the duration parser's rewrite.
+        problem = problem.note(format!("did you mean {hint}"));
     }
     problem
 }
@@ -281,9 +288,12 @@ fn field_problem(
     let problem = if msg.starts_with("duplicate field ") {
         Problem::error(
             path,
-            format!("each field once per object, \"{key}\" already appears above"),
+            format!(
+                "each field once per object, {} already appears above",
+                clip(&key)
+            ),
         )
-        .found(format!("\"{key}\" again"))
+        .found(format!("{} again", clip(&key)))
     } else {
         let fields: Vec<String> = ticked.iter().skip(1).map(|n| format!("\"{n}\"")).collect();
         let expected = if fields.is_empty() {
@@ -291,7 +301,7 @@ fn field_problem(
         } else {
             format!("a known field: {}", one_of(&fields))
         };
-        let problem = Problem::error(path, expected).found(format!("unknown field \"{key}\""));
+        let problem = Problem::error(path, expected).found(format!("unknown field {}", clip(&key)));
         match suggest(Some(&key), &ticked[1.min(ticked.len())..]) {
             Some(hint) => problem.note(hint),
             None => problem,

@@ -253,7 +253,7 @@ fn unknown_actor(scenario: &Scenario, path: &str, name: &str) -> Problem {
     let client = scenario.clients.first().map_or("tab1", |c| c.name.as_str());
     let expected = format!(
         "an actor: {}, a client's sub-actor such as \"{client}.req1\", \"{client}.proactive1\", \"{client}.logout\", or \"attacker.call1\", \"attacker.refresh1\"",
-        known.iter().map(|k| quoted(k)).collect::<Vec<_>>().join(", "),
+        crate::scenario::error::list_choices(&known.iter().map(|k| quoted(k)).collect::<Vec<_>>()),
     );
     let base = name.split('.').next().unwrap_or(name).to_string();
     let problem = Problem::error(path, expected).found(quoted(name));
