@@ -1,0 +1,6 @@
+use super::Code;
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+pub fn execute(_: &Args) -> Code {
+    Code::Clean
+}
