@@ -23,6 +23,12 @@ pub struct BlessError(pub &'static str);
 
 /// `text` with `expect[key] = value` for every pair, in order.
 pub fn set_expect(text: &str, entries: &[(String, &str)]) -> Result<String, BlessError> {
+    let bytes = text.as_bytes();
+    let top = skip_ws(bytes, bom(bytes));
+    let (members, _) = object(bytes, top)?;
+    if !entries.is_empty() && !members.iter().any(|m| m.key == "expect") {
+        return Ok(new_block(text, top, &members, entries));
+    }
     let mut out = text.to_string();
     for (key, value) in entries {
         out = set_one(&out, key, value)?;
@@ -51,6 +57,37 @@ fn set_one(text: &str, key: &str, value: &str) -> Result<String, BlessError> {
     }
     let entry = format!("{}: {}", quoted(key), quoted(value));
     Ok(insert_member(text, start, &inner, &entry))
+}
+
+/// `text` with a new `expect` block as its last member, one entry a line
+/// when the document's members are on their own lines.
+fn new_block(text: &str, top: usize, members: &[Member], entries: &[(String, &str)]) -> String {
+    let quoted = |s: &str| serde_json::to_string(s).expect("a string serialises");
+    let multiline = members
+        .first()
+        .is_some_and(|m| text[top..m.key_at].contains('\n'));
+    let indent = members
+        .first()
+        .and_then(|m| {
+            text[..m.key_at]
+                .rfind('\n')
+                .map(|nl| &text[nl + 1..m.key_at])
+        })
+        .unwrap_or("");
+    let pairs: Vec<String> = entries
+        .iter()
+        .map(|(k, v)| format!("{}: {}", quoted(k), quoted(v)))
+        .collect();
+    let block = if multiline {
+        let inner = format!(",\n{indent}{indent}");
+        format!(
+            "\"expect\": {{\n{indent}{indent}{}\n{indent}}}",
+            pairs.join(&inner)
+        )
+    } else {
+        format!("\"expect\": {{{}}}", pairs.join(", "))
+    };
+    insert_member(text, top, members, &block)
 }
 
 /// Adds `member` as the last member of the object that opens at `open`
@@ -222,10 +259,14 @@ mod tests {
     #[test]
     fn a_missing_block_is_added_last_and_strings_with_braces_are_skipped() {
         let text = "{\n  \"name\": \"a } { \\\" b\",\n  \"script\": [{\"at\": \"0s\"}]\n}\n";
-        let out = set(text, "a", "holds");
+        let out = set_expect(text, &[("a".into(), "holds"), ("b".into(), "violated")]).unwrap();
         assert_eq!(
             out,
-            "{\n  \"name\": \"a } { \\\" b\",\n  \"script\": [{\"at\": \"0s\"}],\n  \"expect\": {\"a\": \"holds\"}\n}\n"
+            "{\n  \"name\": \"a } { \\\" b\",\n  \"script\": [{\"at\": \"0s\"}],\n  \"expect\": {\n    \"a\": \"holds\",\n    \"b\": \"violated\"\n  }\n}\n"
+        );
+        assert_eq!(
+            set("{\"name\": \"x\"}", "a", "holds"),
+            "{\"name\": \"x\", \"expect\": {\"a\": \"holds\"}}"
         );
         let value: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(value["expect"]["a"], "holds");

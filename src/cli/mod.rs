@@ -7,6 +7,7 @@
 //! command file glues those together and returns a [`Code`].
 
 mod bench;
+mod bless;
 mod bounds;
 mod check;
 mod completions;

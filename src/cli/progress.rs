@@ -41,11 +41,6 @@ pub fn live(label: &str, total: u64, quiet: bool) -> Option<Arc<Live>> {
 }
 
 impl Live {
-    /// Sets what the line says before the first snapshot (a file's name).
-    pub fn say(&self, text: &str) {
-        self.bar.set_prefix(text.to_string());
-    }
-
     /// Removes the line (before the report is printed).
     pub fn clear(&self) {
         self.bar.finish_and_clear();
@@ -86,4 +81,12 @@ impl Progress for Live {
 /// The observer as the search takes it.
 pub fn observer(live: &Option<Arc<Live>>) -> Option<Arc<dyn Progress>> {
     live.as_ref().map(|l| Arc::clone(l) as Arc<dyn Progress>)
+}
+
+/// A line on stderr above the progress line, if one is drawn.
+pub fn eprint_line(live: &Option<Arc<Live>>, text: &str) {
+    match live {
+        Some(live) => live.bar.suspend(|| super::output::eprint_line(text)),
+        None => super::output::eprint_line(text),
+    }
 }
