@@ -197,7 +197,11 @@ fn check_json_gives_verdict_mode_states_bound_and_replay_per_invariant() {
         .starts_with("tokenrace replay "));
     let bounded = &doc["scenarios"][2]["rows"][0];
     assert_eq!(bounded["got"], "unknown");
-    assert_eq!(bounded["bound_hit"], "runs");
+    assert_eq!(bounded["bound_hit"], "max_states");
+    assert!(bounded["note"]
+        .as_str()
+        .unwrap()
+        .starts_with("exhaustive search stopped at 2 states (max_states); raise it with --max-states; then 3 random runs"));
     assert_eq!(bounded["runs"], 3);
     assert!(!out.stdout.contains("elapsed"));
 }

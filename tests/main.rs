@@ -4,6 +4,8 @@ mod bad_input;
 mod bounds;
 mod ci_reports;
 mod cli;
+mod cli_interrupt;
+mod cli_loop;
 mod cli_runs;
 mod corpus;
 mod determinism;

@@ -6,6 +6,8 @@
 //! Entry points used by the CLI and by library users: [`run`], [`explore`],
 //! [`expectations`], [`replay()`].
 
+pub mod bless;
+pub mod bounds;
 pub mod explain;
 pub mod judge;
 pub mod matrix;
@@ -61,6 +63,8 @@ pub struct ExploreOptions {
     pub no_symmetry: bool,
     /// Turns partial-order reduction off (to cross-check or measure it).
     pub no_partial_order: bool,
+    /// A stop flag (Ctrl-C) and a progress observer: never part of a result.
+    pub hooks: crate::explore::budget::Hooks,
 }
 
 /// What was established about one invariant.

@@ -3,6 +3,7 @@
 //! counterexample from any search decides `violated`; anything else is
 //! `unknown`, with the bound that stopped it.
 
+use super::bounds::{bound_name, exhaustive_stop, joined, runs_bound};
 use super::judge::{inapplicable, InvariantMonitor};
 use super::tracing;
 use super::vacuity::Vacuity;
@@ -92,6 +93,7 @@ fn budget(options: &ExploreOptions) -> Budget {
         max_memory: options.max_memory,
         threads: options.threads.unwrap_or(1).max(1),
         partial_order: !options.no_partial_order,
+        hooks: options.hooks.clone(),
     }
 }
 
@@ -184,8 +186,11 @@ pub fn explore(
         Strategy::Default => {
             let first = exhaustive(Order::Bfs, "bfs")?;
             match first.outcome.bound_hit {
-                // Out of time or memory: random runs would overrun it.
-                None | Some(BoundHit::Time | BoundHit::MaxMemory) => vec![first],
+                // Out of time or memory, or interrupted: random runs would
+                // overrun it.
+                None | Some(BoundHit::Time | BoundHit::MaxMemory | BoundHit::Interrupted) => {
+                    vec![first]
+                }
                 Some(_) => {
                     let runs = random()?;
                     // No run could follow the schedule within the bounds:
@@ -234,24 +239,6 @@ fn holds_note(vacuous: Option<Vacuity>, inapplicable: Option<&str>) -> String {
     }
 }
 
-/// The bound named for runs that found nothing: `time` when the budget
-/// stopped them, else `runs` (random search cannot prove `holds`).
-fn runs_bound(hit: Option<BoundHit>) -> &'static str {
-    match hit {
-        Some(BoundHit::Time) => "time",
-        _ => "runs",
-    }
-}
-
-fn bound_name(hit: BoundHit) -> &'static str {
-    match hit {
-        BoundHit::MaxStates => "max_states",
-        BoundHit::MaxDepth => "max_depth",
-        BoundHit::Time => "time",
-        BoundHit::MaxMemory => "max_memory",
-    }
-}
-
 /// The verdict on property `i`: the first search (in run order) that found a
 /// counterexample decides `violated`; a complete exhaustive search decides
 /// `holds`; otherwise `unknown`.
@@ -292,30 +279,52 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         r.note = UNTIMED_UNKNOWN.to_string();
         return r;
     }
-    match (last.by, last.outcome.bound_hit) {
-        ("random" | "pct", Some(hit @ BoundHit::MaxStates)) => {
+    // Runs that followed a bounded exhaustive search: its bound is the one
+    // to raise for a `holds`, so the report names it first.
+    let first_stop = (searches.len() > 1)
+        .then(|| &searches[0])
+        .and_then(|first| Some((first.outcome.bound_hit?, first.outcome.states)));
+    let first_note =
+        first_stop.map(|(hit, states)| exhaustive_stop(hit, states, s.limits.max_depth));
+    let bound =
+        |runs_hit: &'static str| Some(first_stop.map_or(runs_hit, |(h, _)| bound_name(h)).into());
+    let note = match (last.by, last.outcome.bound_hit) {
+        ("random" | "pct", Some(BoundHit::MaxStates)) => {
+            "no execution that follows the schedule was found within the bounds".to_string()
+        }
+        ("random", hit) => format!(
+            "{} random runs found no violation{}; random search cannot prove it holds",
+            last.outcome.runs,
+            stopped_runs(hit)
+        ),
+        ("pct", hit) => format!(
+            "{} PCT runs (depth {}) found no violation{}; PCT cannot prove it holds",
+            last.outcome.runs,
+            s.pct_depth,
+            stopped_runs(hit)
+        ),
+        (_, None) => return base(last, Verdict::Holds, None),
+        (_, Some(hit)) => {
             let mut r = base(last, Verdict::Unknown, Some(bound_name(hit).into()));
-            r.note = "no execution that follows the schedule was found within the bounds".into();
-            r
+            r.note = exhaustive_stop(hit, last.outcome.states, s.limits.max_depth);
+            return r;
         }
-        ("random", hit) => {
-            let mut r = base(last, Verdict::Unknown, Some(runs_bound(hit).into()));
-            r.note = format!(
-                "{} random runs found no violation; random search cannot prove it holds",
-                last.outcome.runs
-            );
-            r
-        }
-        ("pct", hit) => {
-            let mut r = base(last, Verdict::Unknown, Some(runs_bound(hit).into()));
-            r.note = format!(
-                "{} PCT runs (depth {}) found no violation; PCT cannot prove it holds",
-                last.outcome.runs, s.pct_depth
-            );
-            r
-        }
-        (_, None) => base(last, Verdict::Holds, None),
-        (_, Some(hit)) => base(last, Verdict::Unknown, Some(bound_name(hit).into())),
+    };
+    let runs_hit = match last.outcome.bound_hit {
+        Some(BoundHit::MaxStates) => "max_states",
+        hit => runs_bound(hit),
+    };
+    let mut r = base(last, Verdict::Unknown, bound(runs_hit));
+    r.note = joined(first_note, note);
+    r
+}
+
+/// ` (stopped by --time)` or ` (interrupted)` for runs cut short.
+fn stopped_runs(hit: Option<BoundHit>) -> &'static str {
+    match hit {
+        Some(BoundHit::Time) => " (stopped by --time)",
+        Some(BoundHit::Interrupted) => " (interrupted)",
+        _ => "",
     }
 }
 

@@ -136,7 +136,7 @@ fn cgroup_limit() -> Option<u64> {
     least
 }
 
-fn parse_duration(text: &str) -> Result<u64, String> {
+pub fn parse_duration(text: &str) -> Result<u64, String> {
     match Duration::parse(text) {
         Ok(d) if d.0 >= 0 => Ok(d.millis()),
         Ok(_) => Err("a time budget cannot be negative".into()),

@@ -9,9 +9,10 @@
 //! atomically, with no timings in them.
 
 use super::output::{self, print, shell_quote};
-use super::{load, Code, Format};
+use super::{bless, finish, interrupt, load, progress, Code, Format};
 use crate::check::{self, ExploreOptions, Report, Verdict};
-use crate::render::check::{check_json, check_text, CheckEntry, CheckRow};
+use crate::explore::budget::Hooks;
+use crate::render::check::{check_json, check_text, check_text_quiet, CheckEntry, CheckRow};
 use crate::render::check::{junit, markdown as check_markdown};
 use crate::scenario::{Expectation, Invariant, Scenario};
 use crate::trace::Trace;
@@ -50,28 +51,85 @@ pub struct Args {
     /// `--max-states`, `--max-memory`, `--time`, `--threads` (per scenario).
     #[command(flatten)]
     bounds: super::bounds::BoundArgs,
+    /// Only the scenarios whose file path or `name` contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    filter: Option<String>,
+    /// Print only failures and the totals line; no progress, no timings.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write the verdicts reached into each file's `expect` block (its
+    /// values that changed, or every decided verdict when it has none),
+    /// showing each change on stderr; the rest of the file is kept as is.
+    #[arg(long)]
+    bless: bool,
+    /// Exit 3 when every expectation is met but some expected verdict is
+    /// `unknown` (with `--allow-unknown`), so CI can tell it from "verified".
+    #[arg(long)]
+    fail_on_unknown: bool,
 }
 
 /// Judges every file found; the highest code wins.
 pub fn execute(args: &Args) -> Code {
+    let stop = interrupt::install();
     let mut code = Code::Clean;
     let mut written = Written::default();
-    let mut entries: Vec<CheckEntry> = Vec::new();
+    // In the order of the paths: a path that could not be searched keeps
+    // its place, so CI reports show it where it was asked for.
+    let mut found: Vec<Result<PathBuf, CheckEntry>> = Vec::new();
     for path in &args.paths {
         match scenario_files(path) {
-            Ok(found) => {
-                entries.extend(
-                    found
-                        .iter()
-                        .map(|file| check_file(file, args, &mut written)),
-                );
-            }
+            Ok(files) => found.extend(files.into_iter().map(Ok)),
             Err(message) => {
-                // Kept as an entry, so CI reports show the path, not just stderr.
                 output::eprint_line(&message);
-                entries.push(unjudged(path, message));
+                found.push(Err(unjudged(path, message)));
             }
         }
+    }
+    if let Some(pattern) = &args.filter {
+        found.retain(|f| f.as_ref().map_or(true, |file| selected(file, pattern)));
+        if found.is_empty() {
+            return super::usage(&format!(
+                "no scenario file or name matches --filter {pattern:?}"
+            ));
+        }
+    }
+    let files = found.iter().filter(|f| f.is_ok()).count();
+    let live = progress::live("checking", files as u64, args.quiet);
+    let hooks = Hooks {
+        stop: Some(stop),
+        progress: progress::observer(&live),
+    };
+    let mut entries: Vec<CheckEntry> = Vec::new();
+    for item in found {
+        if interrupt::interrupted() {
+            break;
+        }
+        let file = match item {
+            Ok(file) => file,
+            Err(entry) => {
+                entries.push(entry);
+                continue;
+            }
+        };
+        let entry = check_file(&file, args, &hooks, &mut written);
+        if let (false, Some(elapsed)) = (args.quiet, entry.elapsed) {
+            let line = format!(
+                "checked {} in {:.2}s",
+                file.display(),
+                elapsed.as_secs_f64()
+            );
+            progress::eprint_line(&live, &line);
+        }
+        entries.push(entry);
+        if let Some(progress) = &hooks.progress {
+            progress.finished();
+        }
+    }
+    if let Some(live) = &live {
+        live.clear();
+    }
+    if args.bless && !interrupt::interrupted() {
+        code = code.max(bless::bless(&mut entries));
     }
     code = code.max(written.code);
     for entry in &entries {
@@ -83,15 +141,41 @@ pub fn execute(args: &Args) -> Code {
             Code::Violation
         });
     }
-    code = code.max(write_reports(&entries, args));
+    if interrupt::interrupted() {
+        output::eprint_line(&format!(
+            "interrupted: {} of {files} scenario files judged; no file was written",
+            entries.iter().filter(|e| !e.rows.is_empty()).count(),
+        ));
+    } else {
+        code = code.max(write_reports(&entries, args));
+        if entries
+            .iter()
+            .any(|e| e.rows.iter().any(|r| r.replay.is_some()))
+        {
+            output::note_if_not_installed();
+        }
+    }
     match args.format {
+        Format::Text if args.quiet => print(&check_text_quiet(&entries, args.allow_unknown)),
         Format::Text => {
             let show_time = std::io::stdout().is_terminal();
             print(&check_text(&entries, args.allow_unknown, show_time));
         }
         Format::Json => print(&check_json(&entries, args.allow_unknown)),
     }
-    code
+    let unknown = entries
+        .iter()
+        .flat_map(|e| &e.rows)
+        .any(|r| r.expected.is_some() && r.got == Verdict::Unknown);
+    finish(code, args.fail_on_unknown, unknown)
+}
+
+/// `--filter`: the file's path contains the pattern, or the `name` of the
+/// scenario it holds does (read quietly: a file that does not load and
+/// whose path does not match is not selected).
+fn selected(file: &Path, pattern: &str) -> bool {
+    file.display().to_string().contains(pattern)
+        || crate::scenario::load(file).is_ok_and(|l| l.scenario.name.contains(pattern))
 }
 
 /// Writes `--junit` and `--report` (atomically); a failed write is exit 2.
@@ -143,7 +227,7 @@ fn unjudged(path: &Path, message: String) -> CheckEntry {
     }
 }
 
-fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
+fn check_file(file: &Path, args: &Args, hooks: &Hooks, written: &mut Written) -> CheckEntry {
     let mut entry = unjudged(file, String::new());
     entry.error = None;
     let Some(loaded) = load(file) else {
@@ -153,14 +237,18 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
     let scenario = loaded.scenario;
     entry.scenario = Some(scenario.name.clone());
     entry.seed = Some(scenario.seed);
-    if scenario.expect.is_empty() {
-        let message = format!("{}: error: expect: nothing to compare: `check` needs an `expect` block (use `run` or `explore` to judge without one)", file.display());
+    if scenario.expect.is_empty() && !args.bless {
+        let message = format!("{}: error: expect: nothing to compare: `check` needs an `expect` block (`check --bless` writes one from the verdicts; `explore` judges without one)", file.display());
         output::eprint_line(&message);
         entry.error = Some(message);
         return entry;
     }
     let started = Instant::now();
-    match check::explore(&scenario, &args.bounds.apply(ExploreOptions::default())) {
+    let options = ExploreOptions {
+        hooks: hooks.clone(),
+        ..ExploreOptions::default()
+    };
+    match check::explore(&scenario, &args.bounds.apply(options)) {
         Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
         Err(error) => {
             let message = format!("{}: error: {error}", file.display());
@@ -169,11 +257,6 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
         }
     }
     let elapsed = started.elapsed();
-    output::eprint_line(&format!(
-        "checked {} in {:.2}s",
-        file.display(),
-        elapsed.as_secs_f64()
-    ));
     entry.elapsed = Some(elapsed);
     entry
 }
@@ -251,6 +334,9 @@ fn write_trace(
     args: &Args,
     written: &mut Written,
 ) -> Option<PathBuf> {
+    if interrupt::interrupted() {
+        return None;
+    }
     match output::write_counterexample(&args.out, &scenario.name, invariant, trace) {
         Ok(path) => {
             if written.paths.contains(&path) {

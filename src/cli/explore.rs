@@ -5,9 +5,9 @@
 
 use super::bounds::BoundArgs;
 use super::output::{self, print, shell_quote};
-use super::{load, Code, Format};
+use super::{finish, interrupt, load, progress, Code, Format};
 use crate::check::{self, ExploreOptions, Strategy, Verdict};
-use crate::explore::budget::{peak_resident_bytes, SearchStats};
+use crate::explore::budget::{peak_resident_bytes, Hooks, SearchStats};
 use crate::render::report;
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -53,6 +53,13 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Exit 3 when nothing is violated but some verdict is `unknown` (a
+    /// bound stopped the search), so CI can tell it from "verified".
+    #[arg(long)]
+    fail_on_unknown: bool,
+    /// No progress line and no timings on stderr.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// Explores the file; 1 when any checked invariant is violated.
@@ -67,37 +74,71 @@ pub fn execute(args: &Args) -> Code {
     let Some(loaded) = load(&args.file) else {
         return Code::BadInput;
     };
+    let live = progress::live("exploring", 1, args.quiet);
     let options = args.bounds.apply(ExploreOptions {
         strategy,
         runs: args.runs,
         max_depth: args.max_depth,
         seed: args.seed,
+        hooks: Hooks {
+            stop: Some(interrupt::install()),
+            progress: progress::observer(&live),
+        },
         ..ExploreOptions::default()
     });
     let started = Instant::now();
-    let (report, stats) = match check::explore_with_stats(&loaded.scenario, &options) {
+    let found = check::explore_with_stats(&loaded.scenario, &options);
+    if let Some(live) = &live {
+        live.clear();
+    }
+    let (report, stats) = match found {
         Ok(found) => found,
         Err(error) => {
             output::eprint_line(&format!("{}: error: {error}", args.file.display()));
-            return Code::BadInput;
+            return finish(Code::BadInput, false, false);
         }
     };
-    output::eprint_line(&format!(
-        "explored {} in {:.2}s",
-        args.file.display(),
-        started.elapsed().as_secs_f64()
-    ));
-    if let Some(stats) = &stats {
-        output::eprint_line(&stats_line(stats, started.elapsed().as_secs_f64()));
+    if !args.quiet {
+        output::eprint_line(&format!(
+            "explored {} in {:.2}s",
+            args.file.display(),
+            started.elapsed().as_secs_f64()
+        ));
+        if let Some(stats) = &stats {
+            output::eprint_line(&stats_line(stats, started.elapsed().as_secs_f64()));
+        }
     }
-    let mut code = Code::Clean;
-    let mut replays: Vec<report::Replay> = Vec::new();
-    for r in report
+    let (code, replays) = save_violations(args, &report);
+    match args.format {
+        Format::Text => print(&report::text(&report, &replays)),
+        Format::Json => print(&report::json(
+            &report,
+            &args.file.display().to_string(),
+            &replays,
+        )),
+    }
+    let unknown = report
         .invariants
         .iter()
-        .filter(|r| r.verdict == Verdict::Violated)
-    {
+        .any(|r| r.verdict == Verdict::Unknown);
+    finish(code, args.fail_on_unknown, unknown)
+}
+
+/// Writes the trace of every violation under `--out` (none once
+/// interrupted: an interrupted command writes no file) and returns the
+/// replay commands; 1 when any invariant is violated, 2 when a write failed.
+fn save_violations(args: &Args, report: &check::Report) -> (Code, Vec<report::Replay>) {
+    let mut code = Code::Clean;
+    let mut replays: Vec<report::Replay> = Vec::new();
+    let violated = report
+        .invariants
+        .iter()
+        .filter(|r| r.verdict == Verdict::Violated);
+    for r in violated {
         code = code.max(Code::Violation);
+        if interrupt::interrupted() {
+            continue;
+        }
         let Some(trace) = &r.trace else {
             // No trace to save (should not happen): fall back to the search.
             replays.push((r.invariant, rerun_command(args, report.seed)));
@@ -111,15 +152,12 @@ pub fn execute(args: &Args) -> Code {
             }
         }
     }
-    match args.format {
-        Format::Text => print(&report::text(&report, &replays)),
-        Format::Json => print(&report::json(
-            &report,
-            &args.file.display().to_string(),
-            &replays,
-        )),
+    if interrupt::interrupted() {
+        output::eprint_line("interrupted: the report shows what was reached; no file was written");
+    } else if !replays.is_empty() {
+        output::note_if_not_installed();
     }
-    code
+    (code, replays)
 }
 
 /// The `explore` command that repeats this search, for a violation that

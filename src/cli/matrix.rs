@@ -6,10 +6,11 @@
 //! written. The time it took goes to stderr.
 
 use super::output::{self, eprint_line, print};
-use super::Code;
+use super::{finish, interrupt, load, progress, Code};
 use crate::check::matrix::Matrix;
 use crate::check::matrix::{self, MatrixOptions};
 use crate::check::Verdict;
+use crate::explore::budget::Hooks;
 use crate::render::matrix as layout;
 use crate::render::matrix::CellReplay;
 use clap::ValueEnum;
@@ -43,6 +44,19 @@ pub struct Args {
     /// and print its replay command.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Sweep this scenario over the rows and columns instead of the
+    /// built-in refresh race (docs/matrix.md says what each cell changes).
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Wall-clock budget of each cell's search, e.g. `30s` (`unknown` when hit).
+    #[arg(long, value_name = "DURATION", value_parser = super::bounds::parse_duration)]
+    time: Option<u64>,
+    /// Exit 3 when some cell's verdict is `unknown`.
+    #[arg(long)]
+    fail_on_unknown: bool,
+    /// No progress line and no timings on stderr.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// The layouts of the matrix.
@@ -61,21 +75,60 @@ pub fn execute(args: &Args) -> Code {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
     );
+    let base = match &args.scenario {
+        Some(path) => match load(path) {
+            Some(loaded) => Some(loaded.scenario),
+            None => return Code::BadInput,
+        },
+        None => None,
+    };
+    let rows = matrix::client_strategies()
+        .iter()
+        .filter(|c| base.as_ref().map_or(true, |b| matrix::row_applies(b, c)))
+        .count();
+    let cells = rows * matrix::server_policies().len();
+    let live = progress::live("matrix", cells as u64, args.quiet);
     let options = MatrixOptions {
         requests: args.requests,
         tabs: args.tabs,
         max_states: args.max_states,
         threads,
+        time_ms: args.time,
+        scenario: args.scenario.as_ref().map(|p| output::shell_quote(p)),
+        hooks: Hooks {
+            stop: Some(interrupt::install()),
+            progress: progress::observer(&live),
+        },
     };
     let started = Instant::now();
-    let built = matrix::build(&options);
-    eprint_line(&format!(
-        "matrix: {} cells in {:.2}s on {threads} thread{}",
-        built.cells.len(),
-        started.elapsed().as_secs_f64(),
-        if threads == 1 { "" } else { "s" }
-    ));
+    let built = match &base {
+        Some(base) => matrix::build_over(&options, base),
+        None => Ok(matrix::build(&options)),
+    };
+    if let Some(live) = &live {
+        live.clear();
+    }
+    let built = match built {
+        Ok(built) => built,
+        Err(message) => {
+            let file = args.scenario.as_deref().unwrap_or(Path::new("")).display();
+            eprint_line(&format!("{file}: error: {message}"));
+            return Code::BadInput;
+        }
+    };
+    if !args.quiet {
+        eprint_line(&format!(
+            "matrix: {} cells in {:.2}s on {threads} thread{}",
+            built.cells.len(),
+            started.elapsed().as_secs_f64(),
+            if threads == 1 { "" } else { "s" }
+        ));
+    }
     let (replays, code) = match &args.out {
+        Some(_) if interrupt::interrupted() => {
+            eprint_line("interrupted: the table shows what was reached; no file was written");
+            (Vec::new(), Code::Clean)
+        }
         Some(dir) => save_counterexamples(&built, dir),
         None => (Vec::new(), Code::Clean),
     };
@@ -84,7 +137,12 @@ pub fn execute(args: &Args) -> Code {
         MatrixFormat::Markdown => layout::markdown(&built),
         MatrixFormat::Json => layout::json(&built, &replays),
     });
-    code
+    let unknown = built
+        .cells
+        .iter()
+        .flat_map(|c| &c.verdicts)
+        .any(|r| r.verdict == Verdict::Unknown);
+    finish(code, args.fail_on_unknown, unknown)
 }
 
 /// Writes every violation's trace under `dir` (atomically, as `check`

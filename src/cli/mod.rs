@@ -7,13 +7,17 @@
 //! command file glues those together and returns a [`Code`].
 
 mod bench;
+mod bless;
 mod bounds;
 mod check;
 mod completions;
 mod explore;
+mod init;
+mod interrupt;
 mod matrix;
 mod output;
 mod presets;
+mod progress;
 mod render;
 mod replay;
 mod run;
@@ -26,22 +30,54 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// How a command ended. Ordered so that, over several files, the highest
-/// wins: bad input over a violation over a clean result (docs/cli.md "Exit codes").
+/// wins: an interrupt over bad input over a violation over an `unknown`
+/// under `--fail-on-unknown` over a clean result (docs/cli.md "Exit codes").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
     /// No violation; every expectation met; a replay without violation.
     #[default]
-    Clean = 0,
+    Clean,
+    /// `--fail-on-unknown`: nothing failed, but some verdict is `unknown`.
+    Unknown,
     /// A checked invariant violated (run, explore, replay) or an
     /// expectation not met (check).
-    Violation = 1,
+    Violation,
     /// Bad input or usage: nothing trustworthy was established.
-    BadInput = 2,
+    BadInput,
+    /// Ctrl-C: the command stopped early and wrote no file.
+    Interrupted,
+}
+
+impl Code {
+    /// The process exit code.
+    pub fn exit(self) -> u8 {
+        match self {
+            Code::Clean => 0,
+            Code::Violation => 1,
+            Code::BadInput => 2,
+            Code::Unknown => 3,
+            Code::Interrupted => interrupt::EXIT_INTERRUPTED,
+        }
+    }
 }
 
 impl From<Code> for ExitCode {
     fn from(code: Code) -> ExitCode {
-        ExitCode::from(code as u8)
+        ExitCode::from(code.exit())
+    }
+}
+
+/// The code of a finished long command: 130 once interrupted, else
+/// `code`, raised to [`Code::Unknown`] under `--fail-on-unknown` when
+/// some verdict is `unknown`.
+fn finish(code: Code, fail_on_unknown: bool, any_unknown: bool) -> Code {
+    if interrupt::interrupted() {
+        return Code::Interrupted;
+    }
+    if fail_on_unknown && any_unknown {
+        code.max(Code::Unknown)
+    } else {
+        code
     }
 }
 
@@ -59,8 +95,9 @@ pub enum Format {
 /// access/refresh-token flows.
 ///
 /// Exit codes: 0 no violation / every expectation met; 1 a violation found
-/// or an expectation not met; 2 bad input or usage. Every failure prints
-/// the command that replays it.
+/// or an expectation not met; 2 bad input or usage; 3 with
+/// `--fail-on-unknown`, nothing failed but a verdict is `unknown`; 130
+/// interrupted (Ctrl-C). Every failure prints the command that replays it.
 #[derive(Debug, Parser)]
 #[command(name = "tokenrace", version, about, long_about)]
 struct Cli {
@@ -85,6 +122,9 @@ enum Command {
     Matrix(matrix::Args),
     /// Parse and validate scenarios without running them.
     Validate(validate::Args),
+    /// Print a new scenario for a server preset and a client setup, with
+    /// what each part means in its `description`, ready to edit.
+    Init(init::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
     /// Print the JSON Schema of the scenario format.
@@ -118,6 +158,7 @@ fn dispatch(command: Command) -> Code {
         Command::Render(args) => render::execute(&args),
         Command::Matrix(args) => matrix::execute(&args),
         Command::Validate(args) => validate::execute(&args),
+        Command::Init(args) => init::execute(&args),
         Command::Presets(args) => presets::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),

@@ -30,6 +30,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         file_name.to_string_lossy(),
         std::process::id()
     ));
+    sweep_stale_temporaries(&parent);
+    super::interrupt::track(&temp);
     let result = (|| {
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -42,7 +44,52 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
+    super::interrupt::untrack(&temp);
     result
+}
+
+/// Removes the temporary files (`.NAME.PID.tmp`) that a write killed
+/// before its rename (SIGKILL, a crash) left in `dir`, once their process
+/// is gone. Files of a live process, and every other file, stay.
+pub fn sweep_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = temporary_pid(&name.to_string_lossy()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The PID of a temporary file's name `.NAME.PID.tmp`, if it is one.
+fn temporary_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (stem, pid) = inner.rsplit_once('.')?;
+    if stem.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether a process of that id exists (signal 0 probes without sending).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only checks the pid.
+    let found = unsafe { libc::kill(pid, 0) } == 0;
+    found || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: u32) -> bool {
+    true
 }
 
 /// [`write_atomic`] with the error as the message the user sees.
@@ -157,6 +204,41 @@ pub fn replay_command(trace_path: &Path) -> String {
     format!("tokenrace replay {}", shell_quote(trace_path))
 }
 
+/// Says how to run the printed `tokenrace …` commands when `tokenrace` is
+/// not on `PATH` (e.g. a binary run as `target/release/tokenrace`): once,
+/// on stderr, so reports stay byte-identical wherever they run.
+pub fn note_if_not_installed() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if on_path("tokenrace") {
+        return;
+    }
+    ONCE.call_once(|| {
+        let this = std::env::current_exe().ok();
+        let cwd = std::env::current_dir().ok();
+        let shown = match (&this, &cwd) {
+            (Some(exe), Some(cwd)) => exe.strip_prefix(cwd).unwrap_or(exe).to_path_buf(),
+            (Some(exe), None) => exe.clone(),
+            _ => PathBuf::from("tokenrace"),
+        };
+        eprint_line(&format!(
+            "note: `tokenrace` is not on PATH: install it with `cargo install --path .` \
+             from the repository, or run the commands below as `{} …`",
+            shell_quote(&shown)
+        ));
+    });
+}
+
+/// Whether an executable of that name is in a `PATH` folder.
+fn on_path(program: &str) -> bool {
+    let Some(paths) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&paths).any(|dir| {
+        let candidate = dir.join(program);
+        fs::metadata(&candidate).is_ok_and(|m| m.is_file())
+    })
+}
+
 /// Writes to stdout, ignoring a closed pipe (`tokenrace … | head`).
 pub fn print(text: &str) {
     let mut out = io::stdout().lock();
@@ -191,6 +273,26 @@ mod tests {
         assert_eq!(file_stem("a/b c"), "a_b_c");
         assert_eq!(file_stem("..hidden"), "hidden");
         assert_eq!(file_stem(""), "scenario");
+    }
+
+    #[test]
+    fn stale_temporary_files_of_dead_processes_are_swept_on_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid above the kernel's maximum (4194304) never runs.
+        let stale = dir.path().join(".a.trace.json.99999999.tmp");
+        let live = dir
+            .path()
+            .join(format!(".b.json.{}.tmp", std::process::id()));
+        let other = dir.path().join(".notes.tmp");
+        for path in [&stale, &live, &other] {
+            fs::write(path, "x").unwrap();
+        }
+        write_atomic(&dir.path().join("out.txt"), b"new").unwrap();
+        assert!(!stale.exists());
+        assert!(live.exists() && other.exists());
+        assert_eq!(temporary_pid(".x.y.12.tmp"), Some(12));
+        assert_eq!(temporary_pid(".12.tmp"), None);
+        assert_eq!(temporary_pid("x.12.tmp"), None);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! stops never depends on timing, thread count or the allocator.
 
 use super::BoundHit;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Wall-clock and memory bounds, how many worker threads to use, and
@@ -26,6 +28,9 @@ pub struct Budget {
     /// caller turns it off to cross-check or measure it): fewer
     /// transitions, the same states, verdicts and shortest counterexamples.
     pub partial_order: bool,
+    /// A stop request (Ctrl-C) and a progress observer: neither changes
+    /// what a search finds, only when it stops and what a terminal shows.
+    pub hooks: Hooks,
 }
 
 impl Default for Budget {
@@ -35,9 +40,71 @@ impl Default for Budget {
             max_memory: None,
             threads: 1,
             partial_order: true,
+            hooks: Hooks::default(),
         }
     }
 }
+
+/// How far a search got, handed to a [`Progress`] observer every few
+/// thousand states (exhaustive) or runs (random, PCT). Read-only figures
+/// the search already keeps; observing them never changes a result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Distinct states stored (exhaustive) or steps executed (runs).
+    pub states: u64,
+    /// Deepest level reached so far.
+    pub depth: u64,
+    /// States waiting for expansion (the untimed search reports its peak).
+    pub frontier: u64,
+    /// What the search stores, by its own count (the memory bound's figure).
+    pub stored_bytes: u64,
+    /// Completed random or PCT runs (0 for exhaustive search).
+    pub runs: u64,
+}
+
+/// Watches a search run (the CLI's live progress line). Called from the
+/// search's own thread; must be cheap and must not block.
+pub trait Progress: Send + Sync {
+    fn update(&self, snapshot: &Snapshot);
+    /// One search of a batch (a matrix cell) finished.
+    fn finished(&self) {}
+}
+
+/// What a caller hooks into a search from outside: a flag that, once set
+/// (Ctrl-C), stops it with [`BoundHit::Interrupted`] at its next budget
+/// check, and an observer of its progress. Equal whatever they hold: they
+/// never change a verdict or a counterexample, only whether one is reached.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    pub stop: Option<Arc<AtomicBool>>,
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl Hooks {
+    /// Whether a stop was requested.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("stop", &self.stop.is_some())
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl PartialEq for Hooks {
+    fn eq(&self, _: &Hooks) -> bool {
+        true
+    }
+}
+
+impl Eq for Hooks {}
 
 impl Budget {
     /// The bound hit now, if any, given the bytes the search stores
@@ -47,8 +114,8 @@ impl Budget {
     /// only on what was stored, in canonical order, so a search stops at
     /// the same state whatever the thread count or the machine's load.
     pub fn exceeded(&self, stored_bytes: u64) -> Option<BoundHit> {
-        if self.out_of_time() {
-            return Some(BoundHit::Time);
+        if let Some(hit) = self.stopped() {
+            return Some(hit);
         }
         let limit = self.max_memory?;
         (stored_bytes > limit).then_some(BoundHit::MaxMemory)
@@ -58,6 +125,25 @@ impl Budget {
     /// check it between runs).
     pub fn out_of_time(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Why runs must stop now, if they must: a stop request (Ctrl-C) or
+    /// the wall-clock budget. Random and PCT runs check it between runs.
+    pub fn stopped(&self) -> Option<BoundHit> {
+        if self.hooks.stopped() {
+            Some(BoundHit::Interrupted)
+        } else if self.out_of_time() {
+            Some(BoundHit::Time)
+        } else {
+            None
+        }
+    }
+
+    /// Hands a snapshot to the progress observer, if there is one.
+    pub fn observe(&self, snapshot: Snapshot) {
+        if let Some(progress) = &self.hooks.progress {
+            progress.update(&snapshot);
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 //! the first pin none got past; if a bound cut the search first, it is the
 //! outcome with that bound (verdicts `unknown`).
 
-use super::budget::{state_bytes, table_bytes, vec_bytes, Budget};
+use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, Snapshot};
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
@@ -252,6 +252,18 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             return false;
         }
         if self.visited.len() % BUDGET_EVERY == 0 {
+            let (states, frontier) = (self.visited.len() as u64, self.frontier.len() as u64);
+            let depth = self.frontier.back().map_or(0, |f| f.1.depth as u64);
+            let stored_bytes = self.stored_bytes();
+            self.budget.inspect(|b| {
+                b.observe(Snapshot {
+                    states,
+                    depth,
+                    frontier,
+                    stored_bytes,
+                    runs: 0,
+                })
+            });
             let hit = self.budget.and_then(|b| b.exceeded(self.stored_bytes()));
             if let Some(hit) = hit {
                 self.found.bound_hit = Some(hit);

@@ -69,6 +69,8 @@ pub enum BoundHit {
     Time,
     /// The memory budget (`--max-memory`) would have been exceeded.
     MaxMemory,
+    /// A stop was requested from outside (Ctrl-C).
+    Interrupted,
 }
 
 /// What a search established about each property.

@@ -5,7 +5,7 @@
 //! goes on concretely. It owns run bookkeeping and picking the reported run;
 //! shrinking is `shrink`, time rules are `engine`.
 
-use super::budget::Budget;
+use super::budget::{Budget, Snapshot};
 use super::exhaustive::concrete;
 use super::{shrink, BoundHit, Limits, Monitor, Outcome, Path, Schedule, ScheduleError};
 use crate::engine::path::{choice_of, execute_with};
@@ -274,9 +274,16 @@ pub(super) fn collect<P: Protocol, M: Monitor<P>>(
         bound_hit: None,
     };
     for i in 0..runs {
-        if budget.out_of_time() {
-            out.bound_hit = Some(BoundHit::Time);
+        if let Some(hit) = budget.stopped() {
+            out.bound_hit = Some(hit);
             break;
+        }
+        if i % 256 == 0 {
+            budget.observe(Snapshot {
+                states: out.states,
+                runs: out.runs,
+                ..Snapshot::default()
+            });
         }
         let run = run(i)?;
         out.runs += 1;

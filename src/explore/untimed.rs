@@ -22,7 +22,7 @@ mod expand;
 pub use expand::Shareable;
 pub(crate) use expand::{expand_one, Expanded};
 
-use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, SearchStats};
+use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, SearchStats, Snapshot};
 use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
@@ -259,6 +259,18 @@ where
             + table_bytes(self.sleeping.capacity(), 24)
             + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
             + frontier_bytes;
+        let (states, depth, frontier) = (
+            self.visited.len() as u64,
+            self.stats.depth,
+            self.stats.peak_frontier,
+        );
+        self.budget.observe(Snapshot {
+            states,
+            depth,
+            frontier,
+            stored_bytes: stored,
+            runs: 0,
+        });
         if let Some(hit) = self.budget.exceeded(stored) {
             self.bound_hit = Some(hit);
             self.stop = true;

@@ -22,10 +22,20 @@ pub type CellReplay = (usize, Invariant, String);
 
 /// The command line that produces this matrix in `format`.
 pub fn command(options: &MatrixOptions, format: &str) -> String {
-    format!(
-        "tokenrace matrix --requests {} --tabs {} --max-states {} --format {format}",
-        options.requests, options.tabs, options.max_states
-    )
+    let time = options
+        .time_ms
+        .map(|t| format!(" --time {}", crate::scenario::Duration(t as i64)))
+        .unwrap_or_default();
+    match &options.scenario {
+        Some(file) => format!(
+            "tokenrace matrix --scenario {file} --max-states {}{time} --format {format}",
+            options.max_states
+        ),
+        None => format!(
+            "tokenrace matrix --requests {} --tabs {} --max-states {}{time} --format {format}",
+            options.requests, options.tabs, options.max_states
+        ),
+    }
 }
 
 fn plural(n: u32, word: &str) -> String {
@@ -34,6 +44,12 @@ fn plural(n: u32, word: &str) -> String {
 
 /// `2 concurrent requests · 1 tab (cross_tab rows: 2)`.
 fn sizes(options: &MatrixOptions) -> String {
+    if let Some(file) = &options.scenario {
+        return format!(
+            "over the scenario {file} · at most {} states per cell",
+            options.max_states
+        );
+    }
     format!(
         "{} · {} (cross_tab rows: {}) · at most {} states per cell",
         plural(options.requests, "concurrent request"),

@@ -63,7 +63,13 @@ fn invariant_row(r: &InvariantReport) -> Vec<String> {
     {
         note = join(&format!("at step {step}"), &note);
     }
-    if let Some(bound) = &r.bound_hit {
+    // A note that already names the bound (`… (max_states); raise it with
+    // --max-states`) needs no prefix.
+    if let Some(bound) = r
+        .bound_hit
+        .as_ref()
+        .filter(|b| !note.contains(&format!("({b})")))
+    {
         note = join(&format!("bound {bound} hit"), &note);
     }
     vec![

@@ -16,12 +16,15 @@
 //! (no random runs: they cannot prove `holds` and would only cost time).
 
 mod axes;
+mod over;
 mod template;
 
 pub use axes::{client_strategies, server_policies, ClientStrategy, ServerPolicy};
+pub use over::{row_applies, scenario_over};
 pub use template::scenario;
 
 use super::{explore, ExploreOptions, InvariantReport, Strategy};
+use crate::explore::budget::Hooks;
 use crate::scenario::{Invariant, Scenario};
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,6 +51,17 @@ pub struct MatrixOptions {
     /// Worker threads; the matrix does not depend on it.
     #[serde(skip)]
     pub threads: usize,
+    /// Wall-clock budget of each cell's search, in milliseconds (`unknown`
+    /// when hit: the matrix then depends on timing, so the default is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<u64>,
+    /// The user's scenario file the cells are made from (`matrix
+    /// --scenario`), as the reports name it; `None`: the built-in race.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// A stop flag (Ctrl-C) and a progress observer shared by the cells.
+    #[serde(skip)]
+    pub hooks: Hooks,
 }
 
 impl Default for MatrixOptions {
@@ -57,6 +71,9 @@ impl Default for MatrixOptions {
             tabs: 1,
             max_states: 200_000,
             threads: 1,
+            time_ms: None,
+            scenario: None,
+            hooks: Hooks::default(),
         }
     }
 }
@@ -103,6 +120,41 @@ pub fn build_with(
     clients: Vec<ClientStrategy>,
     servers: Vec<ServerPolicy>,
 ) -> Matrix {
+    let make = |c: &ClientStrategy, s: &ServerPolicy| scenario(c, s, options);
+    build_cells(options, clients, servers, make)
+}
+
+/// `matrix --scenario FILE`: every applicable row and every column over
+/// the user's scenario (`over`); the first cell scenario that does not
+/// validate is the error, naming the cell and the field.
+pub fn build_over(options: &MatrixOptions, base: &Scenario) -> Result<Matrix, String> {
+    let clients: Vec<ClientStrategy> = client_strategies()
+        .into_iter()
+        .filter(|c| over::row_applies(base, c))
+        .collect();
+    let servers = server_policies();
+    for c in &clients {
+        for s in &servers {
+            let cell = over::scenario_over(base, c, s);
+            let problems = crate::scenario::validate::validate(&cell);
+            if let Some(p) = problems.iter().find(|p| p.is_error()) {
+                return Err(format!(
+                    "cell {} × {}: {}: expected {}",
+                    c.id, s.id, p.path, p.expected
+                ));
+            }
+        }
+    }
+    let make = |c: &ClientStrategy, s: &ServerPolicy| over::scenario_over(base, c, s);
+    Ok(build_cells(options, clients, servers, make))
+}
+
+fn build_cells(
+    options: &MatrixOptions,
+    clients: Vec<ClientStrategy>,
+    servers: Vec<ServerPolicy>,
+    make: impl Fn(&ClientStrategy, &ServerPolicy) -> Scenario + Sync,
+) -> Matrix {
     let pairs: Vec<(usize, usize)> = (0..clients.len())
         .flat_map(|c| (0..servers.len()).map(move |s| (c, s)))
         .collect();
@@ -111,7 +163,10 @@ pub fn build_with(
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(&(c, s)) = pairs.get(i) else { break };
-        let cell = run_cell(c, s, &clients[c], &servers[s], options);
+        let cell = run_cell(c, s, make(&clients[c], &servers[s]), options);
+        if let Some(progress) = &options.hooks.progress {
+            progress.finished();
+        }
         slots.lock().expect("no worker panicked")[i] = Some(cell);
     };
     std::thread::scope(|scope| {
@@ -134,17 +189,12 @@ pub fn build_with(
     }
 }
 
-fn run_cell(
-    client: usize,
-    server: usize,
-    strategy: &ClientStrategy,
-    policy: &ServerPolicy,
-    options: &MatrixOptions,
-) -> Cell {
-    let scenario = scenario(strategy, policy, options);
+fn run_cell(client: usize, server: usize, scenario: Scenario, options: &MatrixOptions) -> Cell {
     let search = ExploreOptions {
         strategy: Some(Strategy::Bfs),
         max_states: Some(options.max_states),
+        time_ms: options.time_ms,
+        hooks: options.hooks.clone(),
         ..ExploreOptions::default()
     };
     let report = explore(&scenario, &search).expect("a matrix scenario pins no schedule");

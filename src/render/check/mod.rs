@@ -13,7 +13,7 @@ pub mod junit;
 pub mod markdown;
 pub mod text;
 
-pub use text::check_text;
+pub use text::{check_text, check_text_quiet};
 
 use super::one_line;
 use super::report::{explored_counts, tool, verdict_name};

@@ -48,6 +48,18 @@ pub fn check_text(entries: &[CheckEntry], allow_unknown: bool, show_time: bool) 
     if rows.len() > 1 {
         out.push_str(&table(&rows));
     }
+    out.push_str(&check_tail(entries, allow_unknown, show_time));
+    out
+}
+
+/// `check --quiet`: the failures, each with its replay command, and the
+/// totals line; no table.
+pub fn check_text_quiet(entries: &[CheckEntry], allow_unknown: bool) -> String {
+    check_tail(entries, allow_unknown, false)
+}
+
+fn check_tail(entries: &[CheckEntry], allow_unknown: bool, show_time: bool) -> String {
+    let mut out = String::new();
     for entry in entries {
         out.push_str(&failures(entry));
     }
@@ -105,6 +117,9 @@ fn failures(entry: &CheckEntry) -> String {
             row.invariant,
             row.got_words()
         ));
+        if row.got == crate::check::Verdict::Unknown && !row.note.is_empty() {
+            out.push_str(&format!("  {}\n", one_line(&row.note)));
+        }
         if let Some(replay) = &row.replay {
             out.push_str(&format!("  {replay}\n"));
         }

@@ -1,0 +1,159 @@
+//! Ctrl-C and live progress, end to end: SIGINT during `explore`, `check`
+//! or `matrix` prints what was reached, exits 130 and leaves no file (no
+//! trace, no report, no temporary file); a stale `.NAME.PID.tmp` of a dead
+//! process is swept by the next write; no progress line reaches a stderr
+//! that is not a terminal.
+
+use super::cli::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// A windowed burst that takes minutes to explore.
+const SLOW: &str = "tests/data/interrupt/slow-windowed-burst.json";
+
+struct Interrupted {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Starts the binary, sends SIGINT after `after`, waits for it to exit.
+fn interrupt(args: &[&str], after: Duration) -> Interrupted {
+    let child = Command::new(env!("CARGO_BIN_EXE_tokenrace"))
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    std::thread::sleep(after);
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: sends SIGINT to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    Interrupted {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn ctrl_c_during_explore_prints_what_was_reached_exits_130_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = interrupt(
+        &["explore", SLOW, "--out", out.to_str().unwrap()],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(run.code, Some(130), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("unknown"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("(interrupted) by Ctrl-C"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}
+
+#[test]
+fn ctrl_c_during_check_writes_no_report_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let report = dir.path().join("report.md");
+    let run = interrupt(
+        &[
+            "check",
+            SLOW,
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(run.code, Some(130), "{}{}", run.stdout, run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("a whole JSON report");
+    assert_eq!(doc["scenarios"][0]["rows"][0]["bound_hit"], "interrupted");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn ctrl_c_during_matrix_prints_the_table_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = interrupt(
+        &[
+            "matrix",
+            "--requests",
+            "8",
+            "--tabs",
+            "3",
+            "--max-states",
+            "100000000",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(run.code, Some(130), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("client \\ server"), "{}", run.stdout);
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn a_stale_temporary_file_of_a_dead_process_is_swept_by_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    // Above the kernel's largest pid (2^22): no such process.
+    let stale = dir.path().join(".old.trace.json.99999999.tmp");
+    std::fs::write(&stale, "half a trace").unwrap();
+    let out = tokenrace(&[
+        "explore",
+        "tests/data/scenarios/passing/rotation-race.json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!stale.exists());
+    assert!(files_in(dir.path()).iter().all(|f| !f.ends_with(".tmp")));
+}
+
+#[test]
+fn no_progress_reaches_a_stderr_that_is_not_a_terminal() {
+    let out = tokenrace(&["explore", "tests/data/scenarios/passing/single-flight.json"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        !out.stderr.contains('\r') && !out.stderr.contains('\u{1b}'),
+        "{:?}",
+        out.stderr
+    );
+    let quiet = tokenrace(&[
+        "explore",
+        "tests/data/scenarios/passing/single-flight.json",
+        "-q",
+    ]);
+    assert_eq!(quiet.stderr, "", "--quiet: nothing on stderr");
+}
