@@ -11,6 +11,7 @@ mod diagrams;
 mod docs;
 mod knobs;
 mod metamorphic;
+mod orbits;
 mod partial_order;
 mod presets;
 mod properties;

@@ -61,6 +61,9 @@ pub struct ExploreOptions {
     pub no_symmetry: bool,
     /// Turns partial-order reduction off (to cross-check or measure it).
     pub no_partial_order: bool,
+    /// Turns orbit reduction (one move per symmetry orbit, untimed search)
+    /// off (to cross-check or measure it).
+    pub no_orbits: bool,
 }
 
 /// What was established about one invariant.

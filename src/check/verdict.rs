@@ -92,6 +92,7 @@ fn budget(options: &ExploreOptions) -> Budget {
         max_memory: options.max_memory,
         threads: options.threads.unwrap_or(1).max(1),
         partial_order: !options.no_partial_order,
+        orbits: !options.no_orbits,
     }
 }
 

@@ -241,19 +241,22 @@ impl<P: Protocol> UState<P> {
     /// messages in flight and the timer sequence (ids left out), after the
     /// protocol's symmetry renaming; marks, clock and faults used.
     pub fn key(&self, p: &P, scratch: &mut Scratch<P>) -> (u128, usize) {
-        self.key_ranked(p, scratch, None)
+        self.key_ranked(p, scratch, None, false)
     }
 
     /// [`UState::key`], and with `ranks` each message's rank among the
     /// distinct renamed messages in flight (equal messages share a rank).
     /// States with one key rank corresponding messages alike, so ranks name
     /// moves across symmetric states (partial-order reduction stores sleep
-    /// sets by rank).
+    /// sets by rank). With `orbits`, ranks are of the messages' orbit keys
+    /// (`Protocol::orbit_keys`): messages an automorphism of the state
+    /// swaps share a rank, so explorers take one move per orbit.
     pub fn key_ranked(
         &self,
         p: &P,
         scratch: &mut Scratch<P>,
         ranks: Option<&mut Vec<u16>>,
+        orbits: bool,
     ) -> (u128, usize) {
         let mut model = self.model.clone();
         scratch.msgs.clear();
@@ -264,21 +267,20 @@ impl<P: Protocol> UState<P> {
         scratch
             .timers
             .extend(self.timers.iter().map(|t| t.timer.clone()));
-        p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
         match ranks {
-            Some(ranks) => {
-                // The ranking sorts an index; the messages follow it.
-                rank(&scratch.msgs, &mut scratch.order, ranks);
-                let sorted = scratch
-                    .order
-                    .iter()
-                    .map(|&i| scratch.msgs[i as usize].clone());
-                scratch.sorted.clear();
-                scratch.sorted.extend(sorted);
-                std::mem::swap(&mut scratch.msgs, &mut scratch.sorted);
+            Some(ranks) if orbits => {
+                let (msgs, timers) = (&mut scratch.msgs, &mut scratch.timers);
+                p.canonicalize_orbits(&mut model, msgs, timers, &mut scratch.sorted);
+                rank(&scratch.sorted, &mut scratch.order, ranks);
             }
-            None => scratch.msgs.sort_unstable(),
+            Some(ranks) => {
+                p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
+                rank(&scratch.msgs, &mut scratch.order, ranks);
+            }
+            None => p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers),
         }
+        // Sorted by value: the multiset of messages in flight.
+        scratch.msgs.sort_unstable();
         let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
             .timers
             .iter()

@@ -26,6 +26,10 @@ pub struct Budget {
     /// caller turns it off to cross-check or measure it): fewer
     /// transitions, the same states, verdicts and shortest counterexamples.
     pub partial_order: bool,
+    /// Orbit reduction in untimed search: one move per orbit of the
+    /// state's request symmetry (`Protocol::orbit_keys`). Fewer
+    /// transitions, the same states, verdicts and shortest counterexamples.
+    pub orbits: bool,
 }
 
 impl Default for Budget {
@@ -35,6 +39,7 @@ impl Default for Budget {
             max_memory: None,
             threads: 1,
             partial_order: true,
+            orbits: true,
         }
     }
 }

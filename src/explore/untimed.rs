@@ -64,8 +64,8 @@ where
     }
     s.record(&hits, u32::MAX, None);
     let mut ranks = Vec::new();
-    let wanted = budget.partial_order.then_some(&mut ranks);
-    let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted);
+    let wanted = (budget.partial_order || budget.orbits).then_some(&mut ranks);
+    let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted, budget.orbits);
     s.visited.insert(key);
     s.stats.encoded_bytes += size as u64;
     s.arena.push(Node {
@@ -184,8 +184,7 @@ where
                 continue;
             }
             self.stats.depth = self.stats.depth.max(depth as u64 + 1);
-            let por = self.budget.partial_order;
-            let expansion = expand(self.p, self.m, self.limits, &f, por, &mut scratch);
+            let expansion = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);
             self.stats.asleep += expansion.skipped;
             let mut fresh = Vec::new();
             for e in expansion.succs {
