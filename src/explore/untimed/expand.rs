@@ -9,6 +9,7 @@ use super::super::sleep::Sleep;
 use super::super::{Limits, Monitor};
 use crate::engine::untimed::{Move, Scratch, UState};
 use crate::engine::{EventId, Footprint, Protocol};
+use rayon::prelude::*;
 
 /// One transition computed by a worker, waiting for the merge.
 pub(crate) struct Expanded<P: Protocol> {
@@ -198,7 +199,7 @@ fn successors<P: Protocol, M: Monitor<P>>(
 }
 
 /// Successors of a block of states, computed by `budget.threads` workers
-/// on contiguous slices and concatenated in frontier order, with the number
+/// of a rayon pool on contiguous slices and concatenated in frontier order, with the number
 /// of moves sleep sets skipped.
 pub(super) fn expand_block<P, M>(
     p: &P,
@@ -227,18 +228,37 @@ where
         return slice(block);
     }
     let size = block.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = block
-            .chunks(size)
-            .map(|part| scope.spawn(move || slice(part)))
-            .collect();
-        let mut all = Vec::new();
-        let mut skipped = 0;
-        for w in workers {
-            let (out, n) = w.join().expect("an exploration worker panicked");
-            all.extend(out);
-            skipped += n;
-        }
-        (all, skipped)
-    })
+    // Contiguous slices on the pool's workers; `collect` keeps their
+    // order, so the merge sees the sequential search's order.
+    let parts: Vec<_> = pool(threads).install(|| block.par_chunks(size).map(slice).collect());
+    let mut all = Vec::with_capacity(parts.iter().map(|(out, _)| out.len()).sum());
+    let mut skipped = 0;
+    for (out, n) in parts {
+        all.extend(out);
+        skipped += n;
+    }
+    (all, skipped)
+}
+
+/// The worker pool of `threads` threads, built once per thread count and
+/// kept for the process (searches run one after another, and a pool per
+/// block would spawn threads per block).
+fn pool(threads: usize) -> &'static rayon::ThreadPool {
+    use std::sync::{Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<Vec<(usize, &'static rayon::ThreadPool)>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(t, _)| *t == threads) {
+        return p;
+    }
+    let built = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("tokenrace-worker-{i}"))
+        .build()
+        .expect("the worker pool starts");
+    let leaked: &'static rayon::ThreadPool = Box::leak(Box::new(built));
+    pools.push((threads, leaked));
+    leaked
 }
