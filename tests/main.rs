@@ -14,6 +14,7 @@ mod discovery;
 mod docs;
 mod knobs;
 mod metamorphic;
+mod orbits;
 mod partial_order;
 mod presets;
 mod properties;

@@ -65,6 +65,9 @@ pub struct ExploreOptions {
     pub no_partial_order: bool,
     /// A stop flag (Ctrl-C) and a progress observer: never part of a result.
     pub hooks: crate::explore::budget::Hooks,
+    /// Turns orbit reduction (one move per symmetry orbit, untimed search)
+    /// off (to cross-check or measure it).
+    pub no_orbits: bool,
 }
 
 /// What was established about one invariant.

@@ -94,6 +94,7 @@ fn budget(options: &ExploreOptions) -> Budget {
         threads: options.threads.unwrap_or(1).max(1),
         partial_order: !options.no_partial_order,
         hooks: options.hooks.clone(),
+        orbits: !options.no_orbits,
     }
 }
 

@@ -35,6 +35,10 @@ pub struct BoundArgs {
     /// measure or cross-check it).
     #[arg(long)]
     pub no_por: bool,
+    /// Turn orbit reduction (one move per symmetry orbit, untimed search)
+    /// off (to measure or cross-check it).
+    #[arg(long)]
+    pub no_orbits: bool,
 }
 
 impl BoundArgs {
@@ -46,6 +50,7 @@ impl BoundArgs {
         options.threads = self.threads;
         options.no_symmetry = self.no_symmetry;
         options.no_partial_order = self.no_por;
+        options.no_orbits = self.no_orbits;
         options
     }
 }

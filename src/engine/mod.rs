@@ -74,6 +74,24 @@ pub trait Protocol {
         _timers: &mut [Self::Timer],
     ) {
     }
+    /// [`Protocol::canonicalize`], and orbit reduction: `orbit` receives
+    /// the renamed messages' orbit keys, equal for two messages only if an
+    /// automorphism of the renamed state (a renaming `canonicalize` treats
+    /// as symmetry that maps the state to itself) maps one to the other.
+    /// Delivering either then leads to states with one canonical key, and
+    /// explorers take one of them. The default renames as `canonicalize`
+    /// does and makes every message its own orbit.
+    fn canonicalize_orbits(
+        &self,
+        state: &mut Self::State,
+        msgs: &mut [Self::Msg],
+        timers: &mut [Self::Timer],
+        orbit: &mut Vec<Self::Msg>,
+    ) {
+        self.canonicalize(state, msgs, timers);
+        orbit.clear();
+        orbit.extend_from_slice(msgs);
+    }
     /// Partial-order reduction: the protocol resources delivering `msg` in
     /// `state` may read and write — the receiver's state, and whatever its
     /// handler and the facts it records look at. It must cover every part of

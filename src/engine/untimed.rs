@@ -103,6 +103,7 @@ pub struct Scratch<P: Protocol> {
     timers: Vec<P::Timer>,
     order: Vec<u32>,
     sorted: Vec<P::Msg>,
+    orbit: Vec<P::Msg>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -113,6 +114,7 @@ impl<P: Protocol> Default for Scratch<P> {
             timers: Vec::new(),
             order: Vec::new(),
             sorted: Vec::new(),
+            orbit: Vec::new(),
         }
     }
 }
@@ -241,19 +243,22 @@ impl<P: Protocol> UState<P> {
     /// messages in flight and the timer sequence (ids left out), after the
     /// protocol's symmetry renaming; marks, clock and faults used.
     pub fn key(&self, p: &P, scratch: &mut Scratch<P>) -> (u128, usize) {
-        self.key_ranked(p, scratch, None)
+        self.key_ranked(p, scratch, None, false)
     }
 
     /// [`UState::key`], and with `ranks` each message's rank among the
     /// distinct renamed messages in flight (equal messages share a rank).
     /// States with one key rank corresponding messages alike, so ranks name
     /// moves across symmetric states (partial-order reduction stores sleep
-    /// sets by rank).
+    /// sets by rank). With `orbits`, ranks are of the messages' orbit keys
+    /// (`Protocol::orbit_keys`): messages an automorphism of the state
+    /// swaps share a rank, so explorers take one move per orbit.
     pub fn key_ranked(
         &self,
         p: &P,
         scratch: &mut Scratch<P>,
         ranks: Option<&mut Vec<u16>>,
+        orbits: bool,
     ) -> (u128, usize) {
         let mut model = self.model.clone();
         scratch.msgs.clear();
@@ -264,11 +269,17 @@ impl<P: Protocol> UState<P> {
         scratch
             .timers
             .extend(self.timers.iter().map(|t| t.timer.clone()));
-        p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
         match ranks {
             Some(ranks) => {
-                // The ranking sorts an index; the messages follow it.
-                rank(&scratch.msgs, &mut scratch.order, ranks);
+                if orbits {
+                    let (msgs, timers) = (&mut scratch.msgs, &mut scratch.timers);
+                    p.canonicalize_orbits(&mut model, msgs, timers, &mut scratch.orbit);
+                } else {
+                    p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
+                    scratch.orbit.clear();
+                }
+                // One sort gives the key's message order and the ranks.
+                rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
                 let sorted = scratch
                     .order
                     .iter()
@@ -277,20 +288,28 @@ impl<P: Protocol> UState<P> {
                 scratch.sorted.extend(sorted);
                 std::mem::swap(&mut scratch.msgs, &mut scratch.sorted);
             }
-            None => scratch.msgs.sort_unstable(),
+            None => {
+                p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
+                scratch.msgs.sort_unstable();
+            }
         }
-        let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
-            .timers
-            .iter()
-            .zip(&scratch.timers)
-            .map(|(t, renamed)| (t.at, t.urgency, renamed))
-            .collect();
-        rows.sort_by(|a, b| due_order(*a, *b));
         let sink = &mut scratch.sink;
         sink.clear();
         sink.put(&model);
         sink.put(&scratch.msgs);
-        sink.put(&rows);
+        if self.timers.is_empty() {
+            // The encoding of an empty sequence of rows.
+            sink.put(&[] as &[(Millis, Urgency, &P::Timer)]);
+        } else {
+            let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
+                .timers
+                .iter()
+                .zip(&scratch.timers)
+                .map(|(t, renamed)| (t.at, t.urgency, renamed))
+                .collect();
+            rows.sort_by(|a, b| due_order(*a, *b));
+            sink.put(&rows);
+        }
         sink.put(&self.marks);
         sink.put(&self.now);
         sink.put(&self.faults);
@@ -335,17 +354,30 @@ impl<P: Protocol> UState<P> {
     }
 }
 
-/// Dense ranks of `msgs` in sorted order (equal values share one).
-fn rank<M: Ord>(msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u16>) {
+/// Sorts an index of `msgs` by their orbit keys `orbit` (with an empty
+/// `orbit`, every message is its own orbit), ties by message, and gives
+/// each message the dense rank of its orbit key in that order (equal keys
+/// share one).
+fn rank<M: Ord>(orbit: &[M], msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u16>) {
+    let keys = if orbit.is_empty() { msgs } else { orbit };
     order.clear();
     order.extend(0..msgs.len() as u32);
-    order.sort_unstable_by(|&a, &b| msgs[a as usize].cmp(&msgs[b as usize]));
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        keys[a].cmp(&keys[b]).then_with(|| {
+            if orbit.is_empty() {
+                Ordering::Equal
+            } else {
+                msgs[a].cmp(&msgs[b])
+            }
+        })
+    });
     ranks.clear();
     ranks.resize(msgs.len(), 0);
     let mut r = 0u16;
     for k in 0..order.len() {
         let i = order[k] as usize;
-        if k > 0 && msgs[order[k - 1] as usize] != msgs[i] {
+        if k > 0 && keys[order[k - 1] as usize] != keys[i] {
             r += 1;
         }
         ranks[i] = r;

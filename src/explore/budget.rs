@@ -31,6 +31,10 @@ pub struct Budget {
     /// A stop request (Ctrl-C) and a progress observer: neither changes
     /// what a search finds, only when it stops and what a terminal shows.
     pub hooks: Hooks,
+    /// Orbit reduction in untimed search: one move per orbit of the
+    /// state's request symmetry (`Protocol::orbit_keys`). Fewer
+    /// transitions, the same states, verdicts and shortest counterexamples.
+    pub orbits: bool,
 }
 
 impl Default for Budget {
@@ -41,6 +45,7 @@ impl Default for Budget {
             threads: 1,
             partial_order: true,
             hooks: Hooks::default(),
+            orbits: true,
         }
     }
 }

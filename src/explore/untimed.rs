@@ -64,8 +64,8 @@ where
     }
     s.record(&hits, u32::MAX, None);
     let mut ranks = Vec::new();
-    let wanted = budget.partial_order.then_some(&mut ranks);
-    let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted);
+    let wanted = (budget.partial_order || budget.orbits).then_some(&mut ranks);
+    let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted, budget.orbits);
     s.visited.insert(key);
     s.stats.encoded_bytes += size as u64;
     s.arena.push(Node {
@@ -133,6 +133,7 @@ where
 
     fn bfs(&mut self, root: Frontier<P>, root_bytes: u64) {
         let mut level: Vec<Frontier<P>> = vec![root];
+        let mut scratch = Scratch::default();
         let mut level_bytes = root_bytes;
         let mut depth = 0u64;
         while !level.is_empty() && !self.finished() {
@@ -143,30 +144,94 @@ where
             self.stats.peak_frontier = self.stats.peak_frontier.max(level.len() as u64);
             let mut next = Vec::new();
             let mut next_bytes = 0;
-            for block in level.chunks(BLOCK) {
-                let (expanded, skipped) =
-                    expand_block(self.p, self.m, self.limits, self.budget, block);
-                self.stats.asleep += skipped;
-                for e in expanded {
-                    let size = e.size;
-                    if let Some(state) = self.merge(e) {
-                        next.push(state);
-                        next_bytes += frontier_bytes::<P>(size);
-                    }
-                    if self.finished() {
-                        return;
-                    }
-                }
-                self.check_budget(level_bytes + next_bytes);
-                if self.finished() {
-                    return;
-                }
+            let done = if self.budget.threads <= 1 {
+                self.level_in_order(level, level_bytes, &mut next, &mut next_bytes, &mut scratch)
+            } else {
+                self.level_in_blocks(level, level_bytes, &mut next, &mut next_bytes)
+            };
+            if done {
+                return;
             }
             level = next;
             level_bytes = next_bytes;
             depth += 1;
             self.stats.depth = depth;
         }
+    }
+
+    /// One level on one thread: each state expanded, merged and freed in
+    /// turn (no block of successors waits, and a level and the next are
+    /// not both held whole); the budget checked after every `BLOCK`
+    /// states, as with threads. True once the search is finished.
+    fn level_in_order(
+        &mut self,
+        level: Vec<Frontier<P>>,
+        level_bytes: u64,
+        next: &mut Vec<Frontier<P>>,
+        next_bytes: &mut u64,
+        scratch: &mut Scratch<P>,
+    ) -> bool {
+        let len = level.len();
+        for (k, f) in level.into_iter().enumerate() {
+            let por = expand(self.p, self.m, self.limits, &f, self.budget, scratch);
+            drop(f);
+            self.stats.asleep += por.skipped;
+            if self.merge_into(por.succs, next, next_bytes) {
+                return true;
+            }
+            if (k + 1) % BLOCK == 0 || k + 1 == len {
+                // What is counted never depends on when states are freed.
+                self.check_budget(level_bytes + *next_bytes);
+                if self.finished() {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// One level on `budget.threads` workers, a block of `BLOCK` states at
+    /// a time, merged in frontier order. True once the search is finished.
+    fn level_in_blocks(
+        &mut self,
+        level: Vec<Frontier<P>>,
+        level_bytes: u64,
+        next: &mut Vec<Frontier<P>>,
+        next_bytes: &mut u64,
+    ) -> bool {
+        for block in level.chunks(BLOCK) {
+            let (expanded, skipped) = expand_block(self.p, self.m, self.limits, self.budget, block);
+            self.stats.asleep += skipped;
+            if self.merge_into(expanded, next, next_bytes) {
+                return true;
+            }
+            self.check_budget(level_bytes + *next_bytes);
+            if self.finished() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Merges successors in order, keeping the new ones for the next
+    /// level; true once the search is finished.
+    fn merge_into(
+        &mut self,
+        succs: Vec<Expanded<P>>,
+        next: &mut Vec<Frontier<P>>,
+        next_bytes: &mut u64,
+    ) -> bool {
+        for e in succs {
+            let size = e.size;
+            if let Some(state) = self.merge(e) {
+                next.push(state);
+                *next_bytes += frontier_bytes::<P>(size);
+            }
+            if self.finished() {
+                return true;
+            }
+        }
+        false
     }
 
     fn dfs(&mut self, root: Frontier<P>, root_bytes: u64) {
@@ -184,8 +249,7 @@ where
                 continue;
             }
             self.stats.depth = self.stats.depth.max(depth as u64 + 1);
-            let por = self.budget.partial_order;
-            let expansion = expand(self.p, self.m, self.limits, &f, por, &mut scratch);
+            let expansion = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);
             self.stats.asleep += expansion.skipped;
             let mut fresh = Vec::new();
             for e in expansion.succs {

@@ -68,6 +68,12 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
     apply(m, w, msgs, timers, &perm, &script_map);
 }
 
+/// The clients client symmetry may move (members of a class of two or
+/// more).
+pub fn movable(m: &Model) -> Vec<usize> {
+    classes(m).into_iter().flatten().collect()
+}
+
 /// Whether two clients have the same settings, apart from the name and the
 /// shared resources (store, device, scope) that [`classes`] compares.
 fn same_settings(a: &ClientConfig, b: &ClientConfig) -> bool {

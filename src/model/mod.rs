@@ -169,6 +169,16 @@ impl Protocol for Model {
         symmetry::canonicalize(self, w, msgs, timers);
     }
 
+    fn canonicalize_orbits(
+        &self,
+        w: &mut World,
+        msgs: &mut [Msg],
+        timers: &mut [Timer],
+        orbit: &mut Vec<Msg>,
+    ) {
+        symmetry::canonicalize_orbits(self, w, msgs, timers, Some(orbit));
+    }
+
     fn footprint(&self, w: &World, msg: &Msg) -> Footprint {
         footprint::of(self, w, msg)
     }

@@ -34,37 +34,107 @@ const OTHER: u16 = u16::MAX;
 /// Renames the requests of every client into canonical order, in the model
 /// state and in the pending messages and timers (see the module doc).
 pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
+    canonicalize_orbits(m, w, msgs, timers, None);
+}
+
+/// [`canonicalize`], and with `orbit` the renamed messages' orbit keys
+/// (docs/performance.md, "One move per orbit"): each message naming a
+/// request names the first request of its class instead — the requests
+/// with the same state and the same signature, which the canonical order
+/// numbers consecutively. Any permutation within a class maps the state to
+/// itself, so two messages with equal orbit keys are swapped by an
+/// automorphism and delivering either leads to states with one key.
+/// Clients that client symmetry may move, or whose requests are not
+/// interchangeable, keep their messages as they are (every message its own
+/// orbit there).
+pub fn canonicalize_orbits(
+    m: &Model,
+    w: &mut World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    mut orbit: Option<&mut Vec<Msg>>,
+) {
+    if let Some(o) = orbit.as_deref_mut() {
+        o.clear();
+    }
     if !m.symmetry {
+        if let Some(o) = orbit {
+            o.extend_from_slice(msgs);
+        }
         return;
     }
     super::client_symmetry::canonicalize(m, w, msgs, timers);
+    let mut classes: Vec<(usize, Vec<u16>)> = Vec::new();
+    let movable = match orbit {
+        Some(_) => super::client_symmetry::movable(m),
+        None => Vec::new(),
+    };
     for client in 0..w.clients.len() {
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let order = canonical_order(w, client as u8, msgs, timers);
-        if order.iter().enumerate().all(|(new, old)| new == *old) {
-            continue;
+        let signature = signatures(w, client as u8, msgs, timers);
+        let mut order: Vec<usize> = (0..signature.len()).collect();
+        order.sort_by_key(|&i| signature[i]);
+        if !order.iter().enumerate().all(|(new, old)| new == *old) {
+            renumber(w, client, &order, msgs, timers);
         }
-        let mut number = vec![0u16; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            number[old] = new as u16 + 1;
+        if orbit.is_some() && !movable.contains(&client) && !awaits_request(&w.clients[client]) {
+            classes.push((client, first_of_class(w, client, &order, &signature)));
         }
-        let renumber = |id: RequestId| -> RequestId {
-            if id.client as usize != client || id.number == 0 {
-                return id;
-            }
-            RequestId {
-                client: id.client,
-                number: number[id.number as usize - 1],
-            }
-        };
-        rename_world(w, &renumber);
-        let old = std::mem::take(&mut w.clients[client].requests);
-        w.clients[client].requests = order.iter().map(|&i| old[i].clone()).collect();
-        msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
-        timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
     }
+    if let Some(o) = orbit {
+        o.extend_from_slice(msgs);
+        for (client, first) in classes {
+            let collapse = |id: RequestId| -> RequestId {
+                if id.client as usize != client || id.number == 0 {
+                    return id;
+                }
+                RequestId {
+                    client: id.client,
+                    number: first[id.number as usize - 1] + 1,
+                }
+            };
+            o.iter_mut().for_each(|msg| rename_msg(msg, &collapse));
+        }
+    }
+}
+
+/// Renumbers a client's requests so that old index `order[k]` becomes
+/// request `k + 1`, everywhere in the state, messages and timers.
+fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], timers: &mut [Timer]) {
+    let mut number = vec![0u16; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        number[old] = new as u16 + 1;
+    }
+    let renumber = |id: RequestId| -> RequestId {
+        if id.client as usize != client || id.number == 0 {
+            return id;
+        }
+        RequestId {
+            client: id.client,
+            number: number[id.number as usize - 1],
+        }
+    };
+    rename_world(w, &renumber);
+    let old = std::mem::take(&mut w.clients[client].requests);
+    w.clients[client].requests = order.iter().map(|&i| old[i].clone()).collect();
+    msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
+    timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
+}
+
+/// In canonical numbering (0-based), the first request of each request's
+/// class: consecutive requests with equal signatures and equal states.
+/// (Signatures do not depend on numbering, so the canonical request `k`
+/// has the signature of old index `order[k]`.)
+fn first_of_class(w: &World, client: usize, order: &[usize], signature: &[u64]) -> Vec<u16> {
+    let requests = &w.clients[client].requests;
+    let mut first = vec![0u16; requests.len()];
+    for k in 1..requests.len() {
+        let same = signature[order[k]] == signature[order[k - 1]] && requests[k] == requests[k - 1];
+        first[k] = if same { first[k - 1] } else { k as u16 };
+    }
+    first
 }
 
 /// Whether the requests of a client are interchangeable at all. A client
@@ -81,12 +151,9 @@ fn interchangeable(m: &Model, client: usize) -> bool {
     m.clients[client].timeout.is_none()
 }
 
-/// The client's request indexes (0-based) sorted by signature; ties keep
-/// their current order. A signature is a 64-bit digest of the request's
-/// state and of the multiset of items naming it: two requests with equal
-/// signatures are interchangeable except on a digest collision, which only
-/// costs dedup (the key is still the state under some renaming).
-fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<usize> {
+/// Each request's signature: the digest of its own state plus the sum of
+/// the mixed digests of the items naming it.
+fn signatures(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<u64> {
     let requests = &w.clients[client as usize].requests;
     let mut signature: Vec<u64> = requests.iter().map(digest).collect();
     let mut note = |named: Option<usize>, d: u64| {
@@ -104,9 +171,7 @@ fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec
     for flight in w.flights.iter().flatten() {
         note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
     }
-    let mut order: Vec<usize> = (0..requests.len()).collect();
-    order.sort_by_key(|&i| signature[i]);
-    order
+    signature
 }
 
 /// A fast digest (FxHash of the value's `Hash` stream): a collision only
@@ -158,6 +223,18 @@ fn note_item<T: Clone + Hash>(
         return;
     };
     note(Some(number as usize - 1), digest(&copy));
+}
+
+/// Whether a proactive refresh the client awaits names one of its
+/// requests (signatures leave those out, so its requests are not known to
+/// be interchangeable).
+fn awaits_request(c: &ClientState) -> bool {
+    c.proactive_awaited.iter().any(|(r, _)| {
+        matches!(
+            r,
+            super::msg::Refresher::Request(_) | super::msg::Refresher::RequestResend(..)
+        )
+    })
 }
 
 /// Renames the request ids in the model state (not the order of the

@@ -1,7 +1,8 @@
 //! `tokenrace bench`: the refresh-race family (N concurrent requests on an
-//! expired AT1, rotation, untimed: the model of ../shared/peers) for growing
-//! N, the windowed corpus, and — where installed — the SPIN and Stateright
-//! peers on the same N in the same run, with ratios. A subcommand rather
+//! expired AT1, rotation, untimed) for growing N, the windowed corpus,
+//! random runs' events per second per core, and — in a build with the
+//! `peers` feature, where installed — the SPIN and Stateright peers on the
+//! same N in the same run, with ratios. A subcommand rather
 //! than `cargo bench`: it measures the shipped binary, needs no dev
 //! dependency, runs the peers as subprocesses, and prints the table
 //! docs/performance.md shows (docs/architecture.md says why).
@@ -13,6 +14,7 @@ mod corpus;
 mod family;
 mod peers;
 mod por;
+mod random;
 mod table;
 
 use super::bounds::parse_size;
@@ -41,10 +43,13 @@ pub struct Args {
     /// Memory budget of each tokenrace search (default 8GiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8GiB")]
     max_memory: u64,
-    /// Folder with the peers' models (refresh_race.pml).
-    #[arg(long, value_name = "DIR", default_value = "../shared/peers")]
-    peers: PathBuf,
-    /// The built Stateright peer binary (`stateright-refresh-race`).
+    /// Folder with the peers (`refresh_race.pml`, `stateright-refresh-race/`);
+    /// default: the `TOKENRACE_PEERS` environment variable. Peers run only
+    /// in a build with the `peers` feature.
+    #[arg(long, value_name = "DIR")]
+    peers: Option<PathBuf>,
+    /// The built Stateright peer binary (default: its release build in the
+    /// peers folder).
     #[arg(long, value_name = "BIN")]
     stateright: Option<PathBuf>,
     /// Skip the peers.
@@ -71,6 +76,10 @@ pub struct Args {
     /// "bound hit" and not compared).
     #[arg(long, value_name = "N", default_value_t = 200_000)]
     por_max_states: u64,
+    /// Random runs on the seed race for the events-per-second table (0
+    /// skips it).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    random_runs: u64,
 }
 
 /// Runs every measurement and prints the tables.
@@ -89,16 +98,20 @@ pub fn execute(args: &Args) -> Code {
     let peers = if args.no_peers {
         peers::Peers::none("skipped (--no-peers)")
     } else {
-        peers::Peers::find(&args.peers, args.stateright.as_deref())
+        peers::Peers::locate(args.peers.as_deref(), args.stateright.as_deref())
     };
-    let peer_verify = peers.run(
-        family::Client::SingleFlight,
-        args.peer_max_n.min(args.max_n),
-    );
-    let peer_bug = peers.run(family::Client::Naive, args.peer_max_n.min(args.naive_max_n));
+    let sf = family::Client::SingleFlight;
+    let peer_verify = peers.run(sf, args.peer_max_n.min(args.max_n), args.max_n);
+    let naive_n = args.peer_max_n.min(args.naive_max_n);
+    let peer_bug = peers.run(family::Client::Naive, naive_n, 0);
     let mut out = table::family(&verify, &peer_verify, &settings);
+    out.push_str(&peers::symmetry_table(&verify, &peer_verify));
     out.push_str(&table::bugs(&bug, &peer_bug));
     out.push_str(&peers.notes());
+    if args.random_runs > 0 {
+        eprint_line("bench: random runs on the seed race (events per second per core)");
+        out.push_str(&random::table(&random::run(args.random_runs)));
+    }
     let mut code = family::code(&verify, &bug);
     if !args.no_corpus {
         let rows = corpus::run(&args.corpus, &settings);

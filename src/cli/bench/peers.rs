@@ -1,13 +1,28 @@
-//! The peers of ../shared/peers run on the same N in the same bench run:
-//! SPIN (built per N from `refresh_race.pml`: `spin -a`, `gcc -O2`) and the
-//! Stateright crate (a binary built beforehand; see docs/performance.md).
-//! Each run goes through `timeout 300` and `/usr/bin/time` (wall time and
-//! peak memory); a peer that is not installed is skipped with a note.
+//! The peers — the same refresh-race model in SPIN and Stateright — run on
+//! the same N in the same bench run: SPIN (built per N from
+//! `refresh_race.pml`: `spin -a`, `gcc -O2`) and the Stateright crate (a
+//! binary built beforehand), with and without its symmetry reduction (see
+//! docs/performance.md, "Peers"). Each run goes through `timeout 300` and
+//! `/usr/bin/time` (wall time and peak memory); a peer that is not
+//! installed is skipped with a note.
+//!
+//! Shelling out to other tools is not part of the shipped binary's
+//! default build: it is compiled with the cargo feature `peers` only.
+//! Without it the bench runs tokenrace's own tables and says so; the
+//! rows and the side-by-side table below are always compiled.
 
-use super::family::Client;
-use std::path::{Path, PathBuf};
+use super::family::{Client, Row};
+#[cfg(feature = "peers")]
+use std::path::Path;
+use std::path::PathBuf;
+#[cfg(feature = "peers")]
 use std::process::Command;
+#[cfg(feature = "peers")]
 use std::time::Instant;
+
+/// The environment variable naming the peers' folder when `--peers` is not
+/// given.
+pub const PEERS_ENV: &str = "TOKENRACE_PEERS";
 
 /// One peer measurement.
 pub struct PeerRow {
@@ -16,6 +31,8 @@ pub struct PeerRow {
     pub n: u32,
     pub verdict: String,
     pub states: Option<u64>,
+    /// Transitions generated, where the tool reports them.
+    pub transitions: Option<u64>,
     pub secs: Option<f64>,
     pub peak_kib: Option<u64>,
     /// Counterexample length in deliveries, where the tool reports it.
@@ -23,12 +40,14 @@ pub struct PeerRow {
 }
 
 /// The peers found on this machine.
+#[cfg_attr(not(feature = "peers"), allow(dead_code))]
 pub struct Peers {
     spin_model: Option<PathBuf>,
     stateright: Option<PathBuf>,
     notes: Vec<String>,
 }
 
+#[cfg(feature = "peers")]
 fn on_path(tool: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -46,8 +65,40 @@ impl Peers {
         }
     }
 
-    /// Looks for SPIN (+ gcc, the model file) and the Stateright binary.
-    pub fn find(dir: &Path, stateright: Option<&Path>) -> Peers {
+    /// The peers of the folder `--peers` or `TOKENRACE_PEERS` names (never
+    /// a default outside the repository), or none with the reason.
+    pub fn locate(dir: Option<&std::path::Path>, stateright: Option<&std::path::Path>) -> Peers {
+        if !cfg!(feature = "peers") {
+            return Peers::none(
+                "not run: this binary was built without the `peers` feature \
+                 (`cargo build --release --features peers`, docs/performance.md)",
+            );
+        }
+        let dir = dir
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os(PEERS_ENV).map(PathBuf::from));
+        match dir {
+            Some(dir) if dir.is_dir() => Peers::find(&dir, stateright),
+            Some(dir) => Peers::none(&format!(
+                "not run: the peers folder {} does not exist",
+                dir.display()
+            )),
+            None => Peers::none(&format!(
+                "not run: name the folder with `refresh_race.pml` and \
+                 `stateright-refresh-race/` with `--peers DIR` or {PEERS_ENV}=DIR"
+            )),
+        }
+    }
+
+    #[cfg(not(feature = "peers"))]
+    fn find(_dir: &std::path::Path, _stateright: Option<&std::path::Path>) -> Peers {
+        Peers::none("not run")
+    }
+
+    /// Looks for SPIN (+ gcc, the model file) and the Stateright binary
+    /// (`--stateright BIN`, else the crate's release build in `dir`).
+    #[cfg(feature = "peers")]
+    fn find(dir: &Path, stateright: Option<&Path>) -> Peers {
         let mut notes = Vec::new();
         let model = dir.join("refresh_race.pml");
         let spin_model = if !on_path("spin") || !on_path("gcc") {
@@ -59,10 +110,18 @@ impl Peers {
         } else {
             Some(model)
         };
-        let stateright = stateright.map(Path::to_path_buf).filter(|b| b.is_file());
+        let built = dir.join("stateright-refresh-race/target/release/stateright-refresh-race");
+        let stateright = stateright
+            .map(Path::to_path_buf)
+            .unwrap_or(built)
+            .canonicalize()
+            .ok()
+            .filter(|b| b.is_file());
         if stateright.is_none() {
             notes.push(
-                "Stateright: skipped (pass the built peer binary with `--stateright BIN`)".into(),
+                "Stateright: skipped (build it with `cargo build --release` in \
+                 stateright-refresh-race/, or pass the binary with `--stateright BIN`)"
+                    .into(),
             );
         }
         if !Path::new("/usr/bin/time").is_file() {
@@ -84,21 +143,30 @@ impl Peers {
             + "\n"
     }
 
-    /// Every peer on N = 2..=max_n.
-    pub fn run(&self, client: Client, max_n: u32) -> Vec<PeerRow> {
+    /// Every peer on N = 2..=max_n; Stateright with symmetry also up to
+    /// `symmetric_max_n` (it keeps up with tokenrace there).
+    #[cfg(feature = "peers")]
+    pub fn run(&self, client: Client, max_n: u32, symmetric_max_n: u32) -> Vec<PeerRow> {
         let mut rows = Vec::new();
-        for n in 2..=max_n {
-            if let Some(model) = &self.spin_model {
+        for n in 2..=max_n.max(symmetric_max_n) {
+            if let (Some(model), true) = (&self.spin_model, n <= max_n) {
                 rows.extend(spin(model, client, n));
             }
             if let Some(bin) = &self.stateright {
-                rows.extend(stateright(bin, client, n));
+                rows.extend(stateright(bin, client, n, n <= max_n, n <= symmetric_max_n));
             }
         }
         rows
     }
+
+    /// No peer runs in a build without the `peers` feature.
+    #[cfg(not(feature = "peers"))]
+    pub fn run(&self, _client: Client, _max_n: u32, _symmetric_max_n: u32) -> Vec<PeerRow> {
+        Vec::new()
+    }
 }
 
+#[cfg(feature = "peers")]
 /// Runs a command under `timeout 300 /usr/bin/time`; stdout, wall seconds
 /// and peak KiB.
 fn timed(dir: &Path, program: &Path, args: &[String]) -> Option<(String, f64, Option<u64>)> {
@@ -124,6 +192,7 @@ fn timed(dir: &Path, program: &Path, args: &[String]) -> Option<(String, f64, Op
     ))
 }
 
+#[cfg(feature = "peers")]
 /// The number before `marker` on the line that has it.
 fn number_before(text: &str, marker: &str) -> Option<u64> {
     let line = text.lines().find(|l| l.contains(marker))?;
@@ -135,6 +204,7 @@ fn number_before(text: &str, marker: &str) -> Option<u64> {
         .ok()
 }
 
+#[cfg(feature = "peers")]
 /// The number after `marker`.
 fn number_after(text: &str, marker: &str) -> Option<u64> {
     let rest = text.split(marker).nth(1)?;
@@ -146,6 +216,7 @@ fn number_after(text: &str, marker: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+#[cfg(feature = "peers")]
 fn spin(model: &Path, client: Client, n: u32) -> Option<PeerRow> {
     let dir = std::env::temp_dir().join(format!("tokenrace-bench-spin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
@@ -190,38 +261,41 @@ fn spin(model: &Path, client: Client, n: u32) -> Option<PeerRow> {
             None => "unknown".into(),
         },
         states: number_before(&out, "states, stored"),
+        transitions: number_before(&out, "transitions (="),
         secs: Some(secs),
         peak_kib: peak,
         deliveries: number_after(&out, "(at depth"),
     })
 }
 
-fn stateright(bin: &Path, client: Client, n: u32) -> Vec<PeerRow> {
-    let configs: &[(&'static str, &[&str])] = match client {
-        Client::SingleFlight => &[
-            (
-                "actors dfs t2",
-                &["client=single-flight", "search=dfs", "threads=2"],
-            ),
+#[cfg(feature = "peers")]
+fn stateright(bin: &Path, client: Client, n: u32, plain: bool, symmetric: bool) -> Vec<PeerRow> {
+    const SF: [&str; 3] = ["client=single-flight", "search=dfs", "threads=2"];
+    let configs: Vec<(&'static str, Vec<&str>, bool)> = match client {
+        Client::SingleFlight => vec![
+            ("actors dfs t2", SF.to_vec(), plain),
             (
                 "compact dfs t2",
-                &[
-                    "client=single-flight",
-                    "search=dfs",
-                    "threads=2",
-                    "encoding=compact",
-                ],
+                [&SF[..], &["encoding=compact"]].concat(),
+                plain,
+            ),
+            (
+                SYMMETRIC,
+                [&SF[..], &["encoding=compact", "symmetry=on"]].concat(),
+                symmetric,
             ),
         ],
-        Client::Naive => &[(
+        Client::Naive => vec![(
             "compact bfs t1",
-            &["check=error", "search=bfs", "threads=1", "encoding=compact"],
+            vec!["check=error", "search=bfs", "threads=1", "encoding=compact"],
+            plain,
         )],
     };
     let dir = bin.parent().unwrap_or(Path::new("."));
     configs
-        .iter()
-        .filter_map(|(config, args)| {
+        .into_iter()
+        .filter(|(_, _, wanted)| *wanted)
+        .filter_map(|(config, args, _)| {
             let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
             args.insert(0, format!("n={n}"));
             let (out, secs, peak) = timed(dir, bin, &args)?;
@@ -239,10 +313,75 @@ fn stateright(bin: &Path, client: Client, n: u32) -> Vec<PeerRow> {
                 }
                 .into(),
                 states: number_after(&out, "unique states:"),
+                transitions: number_after(&out, "generated:"),
                 secs: Some(secs),
                 peak_kib: peak,
                 deliveries: number_after(&out, "counterexample of"),
             })
         })
         .collect()
+}
+
+/// The configuration name of Stateright with symmetry.
+const SYMMETRIC: &str = "compact dfs t2 symmetry";
+/// The configuration name of Stateright without symmetry, same encoding.
+const PLAIN: &str = "compact dfs t2";
+
+/// tokenrace beside Stateright with and without symmetry (compact
+/// encoding, DFS, 2 threads), per N where Stateright with symmetry ran:
+/// states, transitions, wall time, peak resident memory and bytes per
+/// state of each, and the time and memory ratios (peer / tokenrace).
+pub fn symmetry_table(rows: &[Row], peers: &[PeerRow]) -> String {
+    let config = |p: &PeerRow, c: &str| p.tool == "Stateright" && p.config == c;
+    let find = |n: u32, c: &str| peers.iter().find(|p| p.n == n && config(p, c));
+    let mut out = String::from(
+        "## Same states, same run: tokenrace beside Stateright with and without symmetry\n\n\
+         Single-flight family. tokenrace as above; Stateright: compact encoding, DFS, \
+         2 threads. Time: wall clock; RSS: peak resident memory (tokenrace: of this process \
+         during the search; peers: `/usr/bin/time`); bytes/state: RSS / states.\n\n\
+         | N | tokenrace states | transitions | time s | RSS MiB | bytes/state \
+         | Stateright+sym states | transitions | time s | RSS MiB | bytes/state \
+         | Stateright states | transitions | time s | RSS MiB \
+         | Stateright+sym time / tokenrace | tokenrace RSS / Stateright+sym |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let num = |v: Option<u64>| v.map_or("-".into(), |v| v.to_string());
+    let mib = |kib: Option<u64>| kib.map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0));
+    let per_state = |kib: Option<u64>, states: Option<u64>| match (kib, states) {
+        (Some(k), Some(s)) if s > 0 => format!("{:.0}", k as f64 * 1024.0 / s as f64),
+        _ => "-".into(),
+    };
+    for r in rows {
+        let Some(sym) = find(r.n, SYMMETRIC) else {
+            continue;
+        };
+        let plain = find(r.n, PLAIN);
+        let kib = r.peak_bytes.map(|b| b / 1024);
+        let cell = |p: Option<&PeerRow>, f: &dyn Fn(&PeerRow) -> String| p.map_or("-".into(), f);
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.3} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            r.n,
+            r.states,
+            r.transitions,
+            r.secs,
+            mib(kib),
+            per_state(kib, Some(r.states)),
+            num(sym.states),
+            num(sym.transitions),
+            sym.secs.map_or("-".into(), |s| format!("{s:.3}")),
+            mib(sym.peak_kib),
+            per_state(sym.peak_kib, sym.states),
+            cell(plain, &|p| num(p.states)),
+            cell(plain, &|p| num(p.transitions)),
+            cell(plain, &|p| p.secs.map_or("-".into(), |s| format!("{s:.3}"))),
+            cell(plain, &|p| mib(p.peak_kib)),
+            sym.secs.map_or("-".into(), |s| format!("{:.2}x", s / r.secs.max(1e-9))),
+            match (kib, sym.peak_kib) {
+                (Some(t), Some(p)) if p > 0 => format!("{:.2}x", t as f64 / p as f64),
+                _ => "-".into(),
+            },
+        ));
+    }
+    out.push('\n');
+    out
 }

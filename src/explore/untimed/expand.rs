@@ -9,6 +9,7 @@ use super::super::sleep::Sleep;
 use super::super::{Limits, Monitor};
 use crate::engine::untimed::{Move, Scratch, UState};
 use crate::engine::{EventId, Footprint, Protocol};
+use rayon::prelude::*;
 
 /// One transition computed by a worker, waiting for the merge.
 pub(crate) struct Expanded<P: Protocol> {
@@ -67,36 +68,60 @@ pub(crate) fn expand_one<P: Protocol, M: Monitor<P>>(
 ) -> Vec<Expanded<P>> {
     let mut moves = Vec::new();
     state.moves(p, &mut moves);
-    successors(p, m, limits, node, state, None, moves, scratch)
+    successors(p, m, limits, node, state, Ranked::default(), moves, scratch)
 }
 
-/// Successors of a frontier state: with `partial_order`, only the moves
-/// its sleep set leaves, each successor with its own sleep set.
+/// Successors of a frontier state: with partial-order reduction, only the
+/// moves its sleep set leaves, each successor with its own sleep set; with
+/// orbit reduction, one move per orbit (the first in canonical order).
 pub(super) fn expand<P: Protocol, M: Monitor<P>>(
     p: &P,
     m: &M,
     limits: &Limits,
     f: &Frontier<P>,
-    partial_order: bool,
+    budget: &Budget,
     scratch: &mut Scratch<P>,
 ) -> Expansion<P> {
-    if !partial_order {
+    let mut moves = Vec::new();
+    let ranked = Ranked {
+        sleep: budget.partial_order.then_some(&f.sleep),
+        orbits: budget.orbits,
+    };
+    let skipped = if budget.partial_order {
+        f.sleep.moves(p, &f.state, &mut moves)
+    } else if budget.orbits {
+        one_per_orbit(p, &f.state, &f.sleep.ranks, &mut moves);
+        0
+    } else {
         let succs = expand_one(p, m, limits, f.node, &f.state, scratch);
         return Expansion { succs, skipped: 0 };
-    }
-    let mut moves = Vec::new();
-    let skipped = f.sleep.moves(p, &f.state, &mut moves);
-    let succs = successors(
-        p,
-        m,
-        limits,
-        f.node,
-        &f.state,
-        Some(&f.sleep),
-        moves,
-        scratch,
-    );
+    };
+    let succs = successors(p, m, limits, f.node, &f.state, ranked, moves, scratch);
     Expansion { succs, skipped }
+}
+
+/// The moves of `state`, the first of each rank only (ranks of orbit keys).
+fn one_per_orbit<P: Protocol>(p: &P, state: &UState<P>, ranks: &[u16], out: &mut Vec<Move>) {
+    let mut seen = Vec::new();
+    state.moves(p, out);
+    out.retain(|mv| match *mv {
+        Move::Deliver(i) => {
+            let r = ranks[i] as usize;
+            if seen.len() <= r {
+                seen.resize(r + 1, false);
+            }
+            !std::mem::replace(&mut seen[r], true)
+        }
+        Move::Tick => true,
+    });
+}
+
+/// What successors carry of the reductions: the sleep set of the state
+/// expanded (partial-order reduction) and whether ranks are of orbit keys.
+#[derive(Clone, Copy, Default)]
+struct Ranked<'a> {
+    sleep: Option<&'a Sleep>,
+    orbits: bool,
 }
 
 /// Takes each of `moves` from `state`, with every fault vector; with
@@ -108,10 +133,11 @@ fn successors<P: Protocol, M: Monitor<P>>(
     limits: &Limits,
     node: u32,
     state: &UState<P>,
-    sleep: Option<&Sleep>,
+    ranked: Ranked,
     moves: Vec<Move>,
     scratch: &mut Scratch<P>,
 ) -> Vec<Expanded<P>> {
+    let sleep = ranked.sleep;
     let faults_left = state.faults < limits.max_faults;
     let mut begun = Vec::with_capacity(moves.len());
     let mut explored = Vec::with_capacity(moves.len());
@@ -148,11 +174,14 @@ fn successors<P: Protocol, M: Monitor<P>>(
                 m.observe(&next.model, f, &mut hits);
             }
             let mut ranks = Vec::new();
-            let wanted = asleep.is_some().then_some(&mut ranks);
-            let (key, size) = next.key_ranked(p, scratch, wanted);
+            let wanted = (asleep.is_some() || ranked.orbits).then_some(&mut ranks);
+            let (key, size) = next.key_ranked(p, scratch, wanted, ranked.orbits);
             let sleep = match &asleep {
                 Some(a) => Sleep::successor(a.clone(), ranks),
-                None => Sleep::default(),
+                None => Sleep {
+                    ranks,
+                    ..Sleep::default()
+                },
             };
             out.push(Expanded {
                 parent: node,
@@ -170,7 +199,7 @@ fn successors<P: Protocol, M: Monitor<P>>(
 }
 
 /// Successors of a block of states, computed by `budget.threads` workers
-/// on contiguous slices and concatenated in frontier order, with the number
+/// of a rayon pool on contiguous slices and concatenated in frontier order, with the number
 /// of moves sleep sets skipped.
 pub(super) fn expand_block<P, M>(
     p: &P,
@@ -188,7 +217,7 @@ where
         let mut out = Vec::new();
         let mut skipped = 0;
         for f in part {
-            let expansion = expand(p, m, limits, f, budget.partial_order, &mut scratch);
+            let expansion = expand(p, m, limits, f, budget, &mut scratch);
             out.extend(expansion.succs);
             skipped += expansion.skipped;
         }
@@ -199,18 +228,37 @@ where
         return slice(block);
     }
     let size = block.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = block
-            .chunks(size)
-            .map(|part| scope.spawn(move || slice(part)))
-            .collect();
-        let mut all = Vec::new();
-        let mut skipped = 0;
-        for w in workers {
-            let (out, n) = w.join().expect("an exploration worker panicked");
-            all.extend(out);
-            skipped += n;
-        }
-        (all, skipped)
-    })
+    // Contiguous slices on the pool's workers; `collect` keeps their
+    // order, so the merge sees the sequential search's order.
+    let parts: Vec<_> = pool(threads).install(|| block.par_chunks(size).map(slice).collect());
+    let mut all = Vec::with_capacity(parts.iter().map(|(out, _)| out.len()).sum());
+    let mut skipped = 0;
+    for (out, n) in parts {
+        all.extend(out);
+        skipped += n;
+    }
+    (all, skipped)
+}
+
+/// The worker pool of `threads` threads, built once per thread count and
+/// kept for the process (searches run one after another, and a pool per
+/// block would spawn threads per block).
+fn pool(threads: usize) -> &'static rayon::ThreadPool {
+    use std::sync::{Mutex, OnceLock};
+    static POOLS: OnceLock<Mutex<Vec<(usize, &'static rayon::ThreadPool)>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(t, _)| *t == threads) {
+        return p;
+    }
+    let built = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("tokenrace-worker-{i}"))
+        .build()
+        .expect("the worker pool starts");
+    let leaked: &'static rayon::ThreadPool = Box::leak(Box::new(built));
+    pools.push((threads, leaked));
+    leaked
 }
