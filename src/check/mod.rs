@@ -61,6 +61,9 @@ pub struct ExploreOptions {
     pub no_symmetry: bool,
     /// Turns partial-order reduction off (to cross-check or measure it).
     pub no_partial_order: bool,
+    /// Turns zone subsumption (windowed search) off (to cross-check or
+    /// measure it).
+    pub no_subsumption: bool,
 }
 
 /// What was established about one invariant.

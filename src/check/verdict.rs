@@ -92,6 +92,7 @@ fn budget(options: &ExploreOptions) -> Budget {
         max_memory: options.max_memory,
         threads: options.threads.unwrap_or(1).max(1),
         partial_order: !options.no_partial_order,
+        subsumption: !options.no_subsumption,
     }
 }
 
@@ -136,14 +137,14 @@ pub fn explore(
                 stats: Some(stats),
             });
         }
-        let outcome = explore::exhaustive::explore_within(
+        let (outcome, stats) = explore::exhaustive::explore_with_stats(
             &s.model, &s.monitor, order, &s.limits, &s.pins, &budget,
         )
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
             by,
             outcome,
-            stats: None,
+            stats: Some(stats),
         })
     };
     let random = || -> Result<Searched, RunError> {

@@ -35,6 +35,11 @@ pub struct BoundArgs {
     /// measure or cross-check it).
     #[arg(long)]
     pub no_por: bool,
+    /// Turn zone subsumption (windowed search: a state whose zone a stored
+    /// zone of the same discrete state includes is not explored) off (to
+    /// measure or cross-check it).
+    #[arg(long)]
+    pub no_subsumption: bool,
 }
 
 impl BoundArgs {
@@ -46,6 +51,7 @@ impl BoundArgs {
         options.threads = self.threads;
         options.no_symmetry = self.no_symmetry;
         options.no_partial_order = self.no_por;
+        options.no_subsumption = self.no_subsumption;
         options
     }
 }

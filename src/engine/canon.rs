@@ -54,6 +54,19 @@ impl<P: Protocol> SymState<P> {
         (fingerprint(&sink.bytes), sink.bytes.len())
     }
 
+    /// The key split for zone subsumption: the fingerprint of everything
+    /// but the zone (the discrete part, which fixes what each canonical
+    /// zone variable means), the zone in canonical numbering, and the size
+    /// of the whole key's encoding.
+    pub fn split_key(&self, ctx: &Ctx<'_, P>) -> (u128, Vec<i64>, usize) {
+        let mut key = self.key(ctx);
+        let dbm = std::mem::take(&mut key.dbm);
+        let mut sink = ByteSink::default();
+        sink.put(&key);
+        let size = sink.bytes.len() + dbm.len() * 3;
+        (fingerprint(&sink.bytes), dbm, size)
+    }
+
     /// The canonical dedup key (see [`Key`]). Without a schedule the
     /// protocol's symmetry renaming is applied first (pins name actors, so
     /// with a schedule nothing is renamed).

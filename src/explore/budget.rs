@@ -26,6 +26,11 @@ pub struct Budget {
     /// caller turns it off to cross-check or measure it): fewer
     /// transitions, the same states, verdicts and shortest counterexamples.
     pub partial_order: bool,
+    /// Zone subsumption in the windowed search's passed list (on unless a
+    /// caller turns it off, `--no-subsumption`): a state whose zone is
+    /// included in a stored one of the same discrete state is not
+    /// explored again; the same verdicts and shortest counterexamples.
+    pub subsumption: bool,
 }
 
 impl Default for Budget {
@@ -35,6 +40,7 @@ impl Default for Budget {
             max_memory: None,
             threads: 1,
             partial_order: true,
+            subsumption: true,
         }
     }
 }
@@ -126,6 +132,12 @@ pub struct SearchStats {
     /// Visits that woke moves asleep at every earlier visit of their state
     /// and were expanded again with those.
     pub reexpanded: u64,
+    /// Windowed search: new states whose zone a stored zone of the same
+    /// discrete state included (zone subsumption), not explored.
+    pub covered: u64,
+    /// Windowed search: bytes of the frontier at its peak, by the
+    /// search's own count.
+    pub peak_frontier_bytes: u64,
 }
 
 impl SearchStats {
