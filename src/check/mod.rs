@@ -64,6 +64,11 @@ pub struct ExploreOptions {
     /// Turns zone subsumption (windowed search) off (to cross-check or
     /// measure it).
     pub no_subsumption: bool,
+    /// Turns active clocks (windowed search: events surely after the
+    /// horizon dropped) off.
+    pub no_active_clocks: bool,
+    /// Turns LU extrapolation in the subsumption test off.
+    pub no_extrapolation: bool,
 }
 
 /// What was established about one invariant.

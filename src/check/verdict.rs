@@ -93,6 +93,8 @@ fn budget(options: &ExploreOptions) -> Budget {
         threads: options.threads.unwrap_or(1).max(1),
         partial_order: !options.no_partial_order,
         subsumption: !options.no_subsumption,
+        active_clocks: !options.no_active_clocks,
+        extrapolation: !options.no_extrapolation,
     }
 }
 

@@ -31,6 +31,15 @@ pub struct Budget {
     /// included in a stored one of the same discrete state is not
     /// explored again; the same verdicts and shortest counterexamples.
     pub subsumption: bool,
+    /// Active clocks in the windowed search (on unless turned off,
+    /// `--no-active-clocks`): pending events that surely go after the
+    /// horizon are dropped, and with them the zone variables only they
+    /// used.
+    pub active_clocks: bool,
+    /// LU extrapolation in the subsumption test (on unless turned off,
+    /// `--no-extrapolation`): a zone included in the `Extra+_LU` of a stored
+    /// zone is covered.
+    pub extrapolation: bool,
 }
 
 impl Default for Budget {
@@ -41,6 +50,8 @@ impl Default for Budget {
             threads: 1,
             partial_order: true,
             subsumption: true,
+            active_clocks: true,
+            extrapolation: true,
         }
     }
 }

@@ -70,6 +70,7 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
         p,
         pins: schedule,
         max_faults: limits.max_faults,
+        active_only: budget.active_clocks,
     };
     let threads = budget.threads;
     let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);

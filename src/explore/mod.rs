@@ -14,6 +14,7 @@ pub mod audit;
 mod brute;
 pub mod budget;
 pub mod exhaustive;
+mod extrapolate;
 mod passed;
 pub mod pct;
 #[cfg(test)]

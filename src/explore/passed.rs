@@ -18,6 +18,8 @@
 //! monotone for inclusion. In BFS the covering state was stored at a depth
 //! no greater than the covered one's, so no violation is found later.
 
+use super::extrapolate::extra_lu;
+use crate::engine::canon::SplitKey;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A stored zone: the canonical DBM, narrowed to `i32` when every finite
@@ -87,6 +89,7 @@ impl Dbm {
 /// The passed list (see the module doc).
 pub struct Passed {
     subsumption: bool,
+    extrapolation: bool,
     exact: FxHashSet<u128>,
     zones: FxHashMap<u128, Vec<Dbm>>,
     /// States stored (new when seen), evicted ones included.
@@ -100,9 +103,10 @@ pub struct Passed {
 
 impl Passed {
     /// An empty passed list; `subsumption` picks the mode.
-    pub fn new(subsumption: bool) -> Passed {
+    pub fn new(subsumption: bool, extrapolation: bool) -> Passed {
         Passed {
             subsumption,
+            extrapolation,
             exact: FxHashSet::default(),
             zones: FxHashMap::default(),
             stored: 0,
@@ -112,22 +116,29 @@ impl Passed {
         }
     }
 
-    /// Stores the state with discrete fingerprint `discrete` and canonical
-    /// zone `dbm` if it is new (exact mode) or covered by no stored zone
-    /// (subsumption). Returns whether it was stored.
-    pub fn insert(&mut self, discrete: u128, dbm: &[i64]) -> bool {
+    /// Stores the state if it is new (exact mode) or its zone is covered by
+    /// no stored zone of its discrete part (subsumption; with
+    /// extrapolation, what is stored and compared with is the stored
+    /// zone's `Extra+_LU`). Returns whether it was stored.
+    pub fn insert(&mut self, key: &SplitKey) -> bool {
+        let (discrete, dbm) = (key.discrete, key.dbm.as_slice());
         if !self.subsumption {
             let whole = crate::engine::encode::fingerprint(&whole_bytes(discrete, dbm));
             let new = self.exact.insert(whole);
             self.stored += new as u64;
             return new;
         }
-        let zone = Dbm::new(dbm);
+        let exact = Dbm::new(dbm);
         let list = self.zones.entry(discrete).or_default();
-        if list.iter().any(|z| zone.within(z)) {
+        if list.iter().any(|z| exact.within(z)) {
             self.covered += 1;
             return false;
         }
+        let zone = if self.extrapolation {
+            Dbm::new(&extra_lu(dbm, key.lu.len(), &key.lu))
+        } else {
+            exact
+        };
         let before = list.len();
         let mut freed = 0;
         list.retain(|z| {
@@ -185,26 +196,35 @@ mod tests {
     use super::*;
     use crate::engine::zone::INF;
 
+    fn key(discrete: u128, dbm: &[i64]) -> SplitKey {
+        SplitKey {
+            discrete,
+            dbm: dbm.to_vec(),
+            lu: vec![(INF, INF); 2],
+            size: 0,
+        }
+    }
+
     #[test]
     fn included_zones_are_covered_and_larger_ones_evict() {
-        let mut p = Passed::new(true);
+        let mut p = Passed::new(true, true);
         let small = [0, -5, 10, 0];
         let large = [0, -1, 20, 0];
-        assert!(p.insert(7, &small));
-        assert!(!p.insert(7, &small));
-        assert!(p.insert(7, &large));
+        assert!(p.insert(&key(7, &small)));
+        assert!(!p.insert(&key(7, &small)));
+        assert!(p.insert(&key(7, &large)));
         assert_eq!(p.kept, 1);
-        assert!(!p.insert(7, &small));
-        assert!(p.insert(8, &small), "another discrete part");
+        assert!(!p.insert(&key(7, &small)));
+        assert!(p.insert(&key(8, &small)), "another discrete part");
         assert_eq!((p.stored(), p.covered()), (3, 2));
     }
 
     #[test]
     fn exact_mode_dedups_equal_zones_only() {
-        let mut p = Passed::new(false);
-        assert!(p.insert(7, &[0, -5, 10, 0]));
-        assert!(p.insert(7, &[0, -1, 20, 0]));
-        assert!(!p.insert(7, &[0, -5, 10, 0]));
+        let mut p = Passed::new(false, false);
+        assert!(p.insert(&key(7, &[0, -5, 10, 0])));
+        assert!(p.insert(&key(7, &[0, -1, 20, 0])));
+        assert!(!p.insert(&key(7, &[0, -5, 10, 0])));
         assert_eq!(p.stored(), 2);
     }
 

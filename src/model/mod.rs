@@ -169,6 +169,21 @@ impl Protocol for Model {
         symmetry::canonicalize(self, w, msgs, timers);
     }
 
+    fn canonicalize_ranked(
+        &self,
+        w: &mut World,
+        msgs: &mut [Msg],
+        timers: &mut [Timer],
+        msg_ranks: &[u32],
+        timer_ranks: &[u32],
+    ) {
+        let ranks = symmetry::Ranks {
+            msgs: msg_ranks,
+            timers: timer_ranks,
+        };
+        symmetry::canonicalize_ranked(self, w, msgs, timers, Some(&ranks));
+    }
+
     fn footprint(&self, w: &World, msg: &Msg) -> Footprint {
         footprint::of(self, w, msg)
     }

@@ -34,6 +34,25 @@ const OTHER: u16 = u16::MAX;
 /// Renames the requests of every client into canonical order, in the model
 /// state and in the pending messages and timers (see the module doc).
 pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
+    canonicalize_ranked(m, w, msgs, timers, None);
+}
+
+/// Tie-breaks of the windowed search, one per pending message and timer
+/// (see `Protocol::canonicalize_ranked`): among requests with equal
+/// signatures, the one an item of lowest rank names goes first.
+pub struct Ranks<'a> {
+    pub msgs: &'a [u32],
+    pub timers: &'a [u32],
+}
+
+/// [`canonicalize`] with [`Ranks`] breaking ties between requests.
+pub fn canonicalize_ranked(
+    m: &Model,
+    w: &mut World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    ranks: Option<&Ranks<'_>>,
+) {
     if !m.symmetry {
         return;
     }
@@ -42,7 +61,7 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let order = canonical_order(w, client as u8, msgs, timers);
+        let order = canonical_order(w, client as u8, msgs, timers, ranks);
         if order.iter().enumerate().all(|(new, old)| new == *old) {
             continue;
         }
@@ -86,26 +105,38 @@ fn interchangeable(m: &Model, client: usize) -> bool {
 /// state and of the multiset of items naming it: two requests with equal
 /// signatures are interchangeable except on a digest collision, which only
 /// costs dedup (the key is still the state under some renaming).
-fn canonical_order(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<usize> {
+fn canonical_order(
+    w: &World,
+    client: u8,
+    msgs: &[Msg],
+    timers: &[Timer],
+    ranks: Option<&Ranks<'_>>,
+) -> Vec<usize> {
     let requests = &w.clients[client as usize].requests;
     let mut signature: Vec<u64> = requests.iter().map(digest).collect();
+    let mut least = vec![u32::MAX; requests.len()];
+    let rank = std::cell::Cell::new(u32::MAX);
     let mut note = |named: Option<usize>, d: u64| {
         if let Some(i) = named {
             // A sum of digests is a digest of the multiset.
             signature[i] = signature[i].wrapping_add(mix(d));
+            least[i] = least[i].min(rank.get());
         }
     };
-    for msg in msgs {
+    for (k, msg) in msgs.iter().enumerate() {
+        rank.set(ranks.map_or(u32::MAX, |r| r.msgs[k]));
         note_item(client, msg, |m, f| rename_msg(m, f), &mut note);
     }
-    for timer in timers {
+    for (k, timer) in timers.iter().enumerate() {
+        rank.set(ranks.map_or(u32::MAX, |r| r.timers[k]));
         note_item(client, timer, |t, f| rename_timer(t, f), &mut note);
     }
+    rank.set(u32::MAX);
     for flight in w.flights.iter().flatten() {
         note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
     }
     let mut order: Vec<usize> = (0..requests.len()).collect();
-    order.sort_by_key(|&i| signature[i]);
+    order.sort_by_key(|&i| (signature[i], least[i]));
     order
 }
 

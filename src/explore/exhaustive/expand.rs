@@ -6,6 +6,7 @@
 
 use super::super::untimed::Shareable;
 use super::super::Monitor;
+use crate::engine::canon::SplitKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
 
@@ -26,7 +27,7 @@ pub(super) struct Expanded<P: Protocol> {
     pub hits: Vec<usize>,
     /// Discrete fingerprint, canonical zone and encoded size; `None` for an
     /// ended execution (never stored).
-    pub key: Option<(u128, Vec<i64>, usize)>,
+    pub key: Option<SplitKey>,
 }
 
 /// Successors of one frontier state in canonical order, judged and keyed.

@@ -65,8 +65,9 @@ pub(super) fn search_with<P: Protocol, M: Monitor<P>>(
         m.observe(&init.model, f, &mut hits);
     }
     s.record(&hits, u32::MAX, None);
-    let (discrete, dbm, size) = init.split_key(ctx);
-    s.passed.insert(discrete, &dbm);
+    let key = init.split_key(ctx);
+    let size = key.size;
+    s.passed.insert(&key);
     s.arena.push(Node {
         parent: u32::MAX,
         step: None,
@@ -124,7 +125,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             m: std::marker::PhantomData,
             limits,
             budget,
-            passed: Passed::new(budget.subsumption),
+            passed: Passed::new(budget.subsumption, budget.extrapolation),
             arena: Vec::new(),
             frontier: VecDeque::new(),
             frontier_bytes: 0,
@@ -187,12 +188,13 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         self.found.transitions += 1;
         self.found.consumed = self.found.consumed.max(state.pins.consumed as usize);
         self.record(&hits, parent, Some(&step));
-        let Some((discrete, dbm, size)) = key else {
+        let Some(key) = key else {
             return true;
         };
-        if !self.passed.insert(discrete, &dbm) {
+        if !self.passed.insert(&key) {
             return true;
         }
+        let size = key.size;
         self.encoded_bytes += size as u64;
         self.depth = self.depth.max(state.depth as u64);
         self.arena.push(Node {
