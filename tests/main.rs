@@ -16,3 +16,4 @@ mod presets;
 mod properties;
 mod reductions;
 mod vacuity;
+mod zones;

@@ -157,6 +157,12 @@ impl SearchStats {
         self.table_bytes as f64 / self.states.max(1) as f64
     }
 
+    /// Bytes per stored state of everything the search keeps: the visited
+    /// set (or passed list) and arena, plus the frontier at its peak.
+    pub fn stored_bytes_per_state(&self) -> f64 {
+        (self.table_bytes + self.peak_frontier_bytes) as f64 / self.states.max(1) as f64
+    }
+
     /// Mean size of a state's canonical encoding.
     pub fn encoded_bytes_per_state(&self) -> f64 {
         self.encoded_bytes as f64 / self.states.max(1) as f64

@@ -35,14 +35,18 @@ pub(crate) use search::search;
 /// visited-state dedup. BFS: per property the shortest counterexample
 /// (fewest steps); ties go to the first found in canonical successor
 /// order. Returns concrete paths that `path::execute` accepts.
-pub fn explore<P: Shareable, M: Monitor<P> + Sync>(
+pub fn explore<P: Protocol, M: Monitor<P>>(
     p: &P,
     m: &M,
     order: Order,
     limits: &Limits,
     schedule: &Schedule,
 ) -> Result<Outcome, ScheduleError> {
-    explore_within(p, m, order, limits, schedule, &Budget::default())
+    let budget = Budget::default();
+    let ctx = context(p, schedule, limits, &budget);
+    let expand = |block: &[expand::Queued<P>]| expand::expand_sequential(&ctx, m, block);
+    let (found, stats) = search::search_with(&ctx, m, order, limits, None, &budget, expand);
+    finish(&ctx, found, stats).map(|(o, _)| o)
 }
 
 /// [`explore`] within a wall-clock and memory [`Budget`], on its threads.
@@ -66,15 +70,35 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
     schedule: &Schedule,
     budget: &Budget,
 ) -> Result<(Outcome, SearchStats), ScheduleError> {
-    let ctx = Ctx {
+    let ctx = context(p, schedule, limits, budget);
+    let threads = budget.threads;
+    let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);
+    let (found, stats) = search::search_with(&ctx, m, order, limits, None, budget, expand);
+    finish(&ctx, found, stats)
+}
+
+fn context<'a, P: Protocol>(
+    p: &'a P,
+    schedule: &'a Schedule,
+    limits: &Limits,
+    budget: &Budget,
+) -> Ctx<'a, P> {
+    Ctx {
         p,
         pins: schedule,
         max_faults: limits.max_faults,
         active_only: budget.active_clocks,
-    };
-    let threads = budget.threads;
-    let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);
-    let (found, stats) = search::search_with(&ctx, m, order, limits, None, budget, expand);
+    }
+}
+
+/// The outcome of a search: concrete counterexamples, or the schedule
+/// error when no execution followed the schedule.
+fn finish<P: Protocol>(
+    ctx: &Ctx<'_, P>,
+    found: search::Found,
+    stats: SearchStats,
+) -> Result<(Outcome, SearchStats), ScheduleError> {
+    let schedule = ctx.pins;
     // Cut by a bound before any execution followed the schedule: not an
     // error in the schedule, an `unknown` naming the bound.
     if found.consumed < schedule.len() && found.bound_hit.is_none() {
@@ -83,7 +107,7 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
     let violations = found
         .violations
         .iter()
-        .map(|v| v.as_ref().map(|s| concrete(&ctx, s)))
+        .map(|v| v.as_ref().map(|s| concrete(ctx, s)))
         .collect();
     let outcome = Outcome {
         violations,
