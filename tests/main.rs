@@ -20,3 +20,4 @@ mod presets;
 mod properties;
 mod reductions;
 mod vacuity;
+mod zones;

@@ -68,6 +68,14 @@ pub struct ExploreOptions {
     /// Turns orbit reduction (one move per symmetry orbit, untimed search)
     /// off (to cross-check or measure it).
     pub no_orbits: bool,
+    /// Turns zone subsumption (windowed search) off (to cross-check or
+    /// measure it).
+    pub no_subsumption: bool,
+    /// Turns active clocks (windowed search: events surely after the
+    /// horizon dropped) off.
+    pub no_active_clocks: bool,
+    /// Turns LU extrapolation in the subsumption test off.
+    pub no_extrapolation: bool,
 }
 
 /// What was established about one invariant.

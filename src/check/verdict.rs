@@ -95,6 +95,9 @@ fn budget(options: &ExploreOptions) -> Budget {
         partial_order: !options.no_partial_order,
         hooks: options.hooks.clone(),
         orbits: !options.no_orbits,
+        subsumption: !options.no_subsumption,
+        active_clocks: !options.no_active_clocks,
+        extrapolation: !options.no_extrapolation,
     }
 }
 
@@ -139,14 +142,14 @@ pub fn explore(
                 stats: Some(stats),
             });
         }
-        let outcome = explore::exhaustive::explore_within(
+        let (outcome, stats) = explore::exhaustive::explore_with_stats(
             &s.model, &s.monitor, order, &s.limits, &s.pins, &budget,
         )
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
             by,
             outcome,
-            stats: None,
+            stats: Some(stats),
         })
     };
     let random = || -> Result<Searched, RunError> {

@@ -39,6 +39,21 @@ pub struct BoundArgs {
     /// off (to measure or cross-check it).
     #[arg(long)]
     pub no_orbits: bool,
+    /// Turn zone subsumption (windowed search: a state whose zone a stored
+    /// zone of the same discrete state includes is not explored) off (to
+    /// measure or cross-check it).
+    #[arg(long)]
+    pub no_subsumption: bool,
+    /// Turn active clocks (windowed search: pending events that surely go
+    /// after the horizon, and the zone variables only they use, are
+    /// dropped) off (to measure or cross-check it).
+    #[arg(long)]
+    pub no_active_clocks: bool,
+    /// Turn LU extrapolation (windowed search: a zone is covered when the
+    /// extrapolation of a stored zone includes it) off (to measure or
+    /// cross-check it).
+    #[arg(long)]
+    pub no_extrapolation: bool,
 }
 
 impl BoundArgs {
@@ -51,6 +66,9 @@ impl BoundArgs {
         options.no_symmetry = self.no_symmetry;
         options.no_partial_order = self.no_por;
         options.no_orbits = self.no_orbits;
+        options.no_subsumption = self.no_subsumption;
+        options.no_active_clocks = self.no_active_clocks;
+        options.no_extrapolation = self.no_extrapolation;
         options
     }
 }

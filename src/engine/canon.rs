@@ -11,7 +11,7 @@
 use super::encode::{fingerprint, ByteSink};
 use super::pending::{blocked_by_arming_order, Kind, PinState};
 use super::symbolic::{Ctx, SymState};
-use super::zone::ORIGIN;
+use super::zone::{INF, ORIGIN};
 use super::Protocol;
 
 /// The canonical dedup key: everything that decides the future, with zone
@@ -25,6 +25,41 @@ pub struct Key<S, M, T, K> {
     dbm: Vec<i64>,
     faults: u32,
     pins: PinState,
+}
+
+/// A key split for zone subsumption ([`SymState::split_key`]).
+#[derive(Clone, Debug)]
+pub struct SplitKey {
+    /// Fingerprint of everything but the zone.
+    pub discrete: u128,
+    /// The zone, `n × n` in canonical numbering (0 origin, 1 now).
+    pub dbm: Vec<i64>,
+    /// Per canonical variable, the largest lower and upper constant a
+    /// pending event based at it compares its clock with (`INF` for the
+    /// origin and marks: never extrapolated); `(INF, INF)` rows have no
+    /// events. Decided by the discrete part alone.
+    pub lu: Vec<(i64, i64)>,
+    /// Size of the whole key's encoding.
+    pub size: usize,
+}
+
+/// The LU bounds of a key's variables (see [`SplitKey::lu`]).
+fn lu_bounds<S, M, T, K>(key: &Key<S, M, T, K>, n: usize) -> Vec<(i64, i64)> {
+    let mut lu = vec![(i64::MIN, i64::MIN); n];
+    lu[ORIGIN as usize] = (INF, INF);
+    for (_, v) in &key.marks {
+        lu[*v as usize] = (INF, INF);
+    }
+    for row in &key.events {
+        let b = &mut lu[row.1 as usize];
+        *b = (b.0.max(row.2), b.1.max(row.3));
+    }
+    for b in &mut lu {
+        if b.0 == i64::MIN {
+            *b = (INF, INF);
+        }
+    }
+    lu
 }
 
 /// One pending event in a key: payload, canonical base variable, window,
@@ -52,6 +87,24 @@ impl<P: Protocol> SymState<P> {
         let mut sink = ByteSink::default();
         sink.put(&self.key(ctx));
         (fingerprint(&sink.bytes), sink.bytes.len())
+    }
+
+    /// The key split for zone subsumption: the fingerprint of everything
+    /// but the zone (the discrete part, which fixes what each canonical
+    /// zone variable means), the zone in canonical numbering, and the size
+    /// of the whole key's encoding.
+    pub fn split_key(&self, ctx: &Ctx<'_, P>) -> SplitKey {
+        let mut key = self.key(ctx);
+        let dbm = std::mem::take(&mut key.dbm);
+        let mut sink = ByteSink::default();
+        sink.put(&key);
+        let size = sink.bytes.len() + dbm.len() * 3;
+        SplitKey {
+            discrete: fingerprint(&sink.bytes),
+            lu: lu_bounds(&key, self.zone.len()),
+            dbm,
+            size,
+        }
     }
 
     /// The canonical dedup key (see [`Key`]). Without a schedule the
@@ -133,13 +186,22 @@ impl<P: Protocol> SymState<P> {
         let events = &self.pending.events;
         let mut msgs: Vec<P::Msg> = Vec::new();
         let mut timers: Vec<P::Timer> = Vec::new();
+        let (mut msg_ranks, mut timer_ranks) = (Vec::new(), Vec::new());
         for e in events {
+            // Zone variables are numbered in creation order, which is time
+            // order: the rank permutes the zone with the actors.
             match &e.kind {
-                Kind::Msg(m) => msgs.push(m.clone()),
-                Kind::Timer { timer, .. } => timers.push(timer.clone()),
+                Kind::Msg(m) => {
+                    msgs.push(m.clone());
+                    msg_ranks.push(e.base);
+                }
+                Kind::Timer { timer, .. } => {
+                    timers.push(timer.clone());
+                    timer_ranks.push(e.base);
+                }
             }
         }
-        p.canonicalize(model, &mut msgs, &mut timers);
+        p.canonicalize_ranked(model, &mut msgs, &mut timers, &msg_ranks, &timer_ranks);
         let (mut msgs, mut timers) = (msgs.into_iter(), timers.into_iter());
         events
             .iter()

@@ -92,6 +92,25 @@ pub trait Protocol {
         orbit.clear();
         orbit.extend_from_slice(msgs);
     }
+    /// [`Protocol::canonicalize`] with a tie-break per pending message and
+    /// timer (`msg_ranks[i]` for `msgs[i]`, `timer_ranks[i]` for
+    /// `timers[i]`; lower first): among actors the renaming may put in
+    /// either order, the one named by the lowest-ranked item goes first.
+    /// The windowed search ranks items by the zone variable of their time,
+    /// so states that differ by which of two interchangeable requests was
+    /// delivered first get one key (the zone is permuted with the actors).
+    /// Any choice is still some renaming, so ranks only change how much is
+    /// merged. The default ignores them.
+    fn canonicalize_ranked(
+        &self,
+        state: &mut Self::State,
+        msgs: &mut [Self::Msg],
+        timers: &mut [Self::Timer],
+        _msg_ranks: &[u32],
+        _timer_ranks: &[u32],
+    ) {
+        self.canonicalize(state, msgs, timers);
+    }
     /// Partial-order reduction: the protocol resources delivering `msg` in
     /// `state` may read and write — the receiver's state, and whatever its
     /// handler and the facts it records look at. It must cover every part of

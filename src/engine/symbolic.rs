@@ -25,6 +25,11 @@ pub struct Ctx<'a, P: Protocol> {
     pub pins: &'a [Pin],
     /// Drops plus duplicates allowed per path.
     pub max_faults: u32,
+    /// Active events only: drop pending events that surely go after the
+    /// horizon (and then the zone variables only they used). They can
+    /// never go and never constrain another event, so this changes no
+    /// verdict; off (`--no-active-clocks`) to cross-check it.
+    pub active_only: bool,
 }
 
 /// A symbolic state. `var_step[v]` is the index of the step whose time

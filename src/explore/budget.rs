@@ -35,6 +35,20 @@ pub struct Budget {
     /// state's request symmetry (`Protocol::orbit_keys`). Fewer
     /// transitions, the same states, verdicts and shortest counterexamples.
     pub orbits: bool,
+    /// Zone subsumption in the windowed search's passed list (on unless a
+    /// caller turns it off, `--no-subsumption`): a state whose zone is
+    /// included in a stored one of the same discrete state is not
+    /// explored again; the same verdicts and shortest counterexamples.
+    pub subsumption: bool,
+    /// Active clocks in the windowed search (on unless turned off,
+    /// `--no-active-clocks`): pending events that surely go after the
+    /// horizon are dropped, and with them the zone variables only they
+    /// used.
+    pub active_clocks: bool,
+    /// LU extrapolation in the subsumption test (on unless turned off,
+    /// `--no-extrapolation`): a zone included in the `Extra+_LU` of a stored
+    /// zone is covered.
+    pub extrapolation: bool,
 }
 
 impl Default for Budget {
@@ -46,6 +60,9 @@ impl Default for Budget {
             partial_order: true,
             hooks: Hooks::default(),
             orbits: true,
+            subsumption: true,
+            active_clocks: true,
+            extrapolation: true,
         }
     }
 }
@@ -217,12 +234,24 @@ pub struct SearchStats {
     /// Visits that woke moves asleep at every earlier visit of their state
     /// and were expanded again with those.
     pub reexpanded: u64,
+    /// Windowed search: new states whose zone a stored zone of the same
+    /// discrete state included (zone subsumption), not explored.
+    pub covered: u64,
+    /// Windowed search: bytes of the frontier at its peak, by the
+    /// search's own count.
+    pub peak_frontier_bytes: u64,
 }
 
 impl SearchStats {
     /// Bytes per stored state in the visited set and parent arena.
     pub fn bytes_per_state(&self) -> f64 {
         self.table_bytes as f64 / self.states.max(1) as f64
+    }
+
+    /// Bytes per stored state of everything the search keeps: the visited
+    /// set (or passed list) and arena, plus the frontier at its peak.
+    pub fn stored_bytes_per_state(&self) -> f64 {
+        (self.table_bytes + self.peak_frontier_bytes) as f64 / self.states.max(1) as f64
     }
 
     /// Mean size of a state's canonical encoding.

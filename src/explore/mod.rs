@@ -14,6 +14,8 @@ pub mod audit;
 mod brute;
 pub mod budget;
 pub mod exhaustive;
+mod extrapolate;
+mod passed;
 pub mod pct;
 #[cfg(test)]
 mod pct_tests;

@@ -175,6 +175,7 @@ pub fn run_pct<P: Protocol, M: Monitor<P>>(
         p,
         pins: schedule,
         max_faults: limits.max_faults,
+        active_only: true,
     };
     let mut rng = SimRng::new(seed);
     // The paper draws change points among the run's k steps; k is

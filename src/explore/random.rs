@@ -146,6 +146,7 @@ fn pinned_prefix<'p, P: Protocol, M: Monitor<P>>(
         p,
         pins: schedule,
         max_faults: limits.max_faults,
+        active_only: true,
     };
     let mut rng = SimRng::new(seed);
     let steps = seeded_search(&ctx, &mut rng, limits)?;

@@ -29,6 +29,7 @@ pub fn shrink<P: Protocol, M: Monitor<P>>(
         p,
         pins: schedule,
         max_faults: limits.max_faults,
+        active_only: true,
     };
     let bounded = Limits {
         max_states: limits.max_states.min(SHRINK_STATES),

@@ -176,7 +176,22 @@ impl Protocol for Model {
         timers: &mut [Timer],
         orbit: &mut Vec<Msg>,
     ) {
-        symmetry::canonicalize_orbits(self, w, msgs, timers, Some(orbit));
+        symmetry::canonicalize_orbits(self, w, msgs, timers, orbit);
+    }
+
+    fn canonicalize_ranked(
+        &self,
+        w: &mut World,
+        msgs: &mut [Msg],
+        timers: &mut [Timer],
+        msg_ranks: &[u32],
+        timer_ranks: &[u32],
+    ) {
+        let ranks = symmetry::Ranks {
+            msgs: msg_ranks,
+            timers: timer_ranks,
+        };
+        symmetry::canonicalize_ranked(self, w, msgs, timers, &ranks);
     }
 
     fn footprint(&self, w: &World, msg: &Msg) -> Footprint {

@@ -34,7 +34,26 @@ const OTHER: u16 = u16::MAX;
 /// Renames the requests of every client into canonical order, in the model
 /// state and in the pending messages and timers (see the module doc).
 pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
-    canonicalize_orbits(m, w, msgs, timers, None);
+    canonicalize_with(m, w, msgs, timers, None, None);
+}
+
+/// Tie-breaks of the windowed search, one per pending message and timer
+/// (see `Protocol::canonicalize_ranked`): among requests with equal
+/// signatures, the one an item of lowest rank names goes first.
+pub struct Ranks<'a> {
+    pub msgs: &'a [u32],
+    pub timers: &'a [u32],
+}
+
+/// [`canonicalize`] with [`Ranks`] breaking ties between requests.
+pub fn canonicalize_ranked(
+    m: &Model,
+    w: &mut World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    ranks: &Ranks<'_>,
+) {
+    canonicalize_with(m, w, msgs, timers, Some(ranks), None);
 }
 
 /// [`canonicalize`], and with `orbit` the renamed messages' orbit keys
@@ -52,6 +71,19 @@ pub fn canonicalize_orbits(
     w: &mut World,
     msgs: &mut [Msg],
     timers: &mut [Timer],
+    orbit: &mut Vec<Msg>,
+) {
+    canonicalize_with(m, w, msgs, timers, None, Some(orbit));
+}
+
+/// The one canonicalization behind [`canonicalize`],
+/// [`canonicalize_ranked`] and [`canonicalize_orbits`].
+fn canonicalize_with(
+    m: &Model,
+    w: &mut World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    ranks: Option<&Ranks<'_>>,
     mut orbit: Option<&mut Vec<Msg>>,
 ) {
     if let Some(o) = orbit.as_deref_mut() {
@@ -73,9 +105,9 @@ pub fn canonicalize_orbits(
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let signature = signatures(w, client as u8, msgs, timers);
+        let (signature, least) = signatures(w, client as u8, msgs, timers, ranks);
         let mut order: Vec<usize> = (0..signature.len()).collect();
-        order.sort_by_key(|&i| signature[i]);
+        order.sort_by_key(|&i| (signature[i], least[i]));
         if !order.iter().enumerate().all(|(new, old)| new == *old) {
             renumber(w, client, &order, msgs, timers);
         }
@@ -152,26 +184,41 @@ fn interchangeable(m: &Model, client: usize) -> bool {
 }
 
 /// Each request's signature: the digest of its own state plus the sum of
-/// the mixed digests of the items naming it.
-fn signatures(w: &World, client: u8, msgs: &[Msg], timers: &[Timer]) -> Vec<u64> {
+/// the mixed digests of the items naming it; and, with `ranks`, the least
+/// rank of the items naming it (a tie-break only: any order among equal
+/// signatures is some renaming, so ranks change how much is merged, never
+/// soundness).
+fn signatures(
+    w: &World,
+    client: u8,
+    msgs: &[Msg],
+    timers: &[Timer],
+    ranks: Option<&Ranks<'_>>,
+) -> (Vec<u64>, Vec<u32>) {
     let requests = &w.clients[client as usize].requests;
     let mut signature: Vec<u64> = requests.iter().map(digest).collect();
+    let mut least = vec![u32::MAX; requests.len()];
+    let rank = std::cell::Cell::new(u32::MAX);
     let mut note = |named: Option<usize>, d: u64| {
         if let Some(i) = named {
             // A sum of digests is a digest of the multiset.
             signature[i] = signature[i].wrapping_add(mix(d));
+            least[i] = least[i].min(rank.get());
         }
     };
-    for msg in msgs {
+    for (k, msg) in msgs.iter().enumerate() {
+        rank.set(ranks.map_or(u32::MAX, |r| r.msgs[k]));
         note_item(client, msg, |m, f| rename_msg(m, f), &mut note);
     }
-    for timer in timers {
+    for (k, timer) in timers.iter().enumerate() {
+        rank.set(ranks.map_or(u32::MAX, |r| r.timers[k]));
         note_item(client, timer, |t, f| rename_timer(t, f), &mut note);
     }
+    rank.set(u32::MAX);
     for flight in w.flights.iter().flatten() {
         note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
     }
-    signature
+    (signature, least)
 }
 
 /// A fast digest (FxHash of the value's `Hash` stream): a collision only

@@ -47,6 +47,7 @@ impl Settings {
 }
 
 /// One measured run.
+#[derive(Clone)]
 pub struct Row {
     pub n: u32,
     /// `holds`, `violated`, `unknown` (the first checked invariant).
@@ -61,8 +62,9 @@ pub struct Row {
     pub bound: Option<String>,
 }
 
-/// The scenario of one family member.
-pub fn scenario(client: Client, n: u32) -> Scenario {
+/// The scenario of one family member; `windowed`: the default exact
+/// timing (latencies `[5ms, 80ms]`) instead of untimed.
+pub fn scenario_timed(client: Client, n: u32, windowed: bool) -> Scenario {
     let (name, refresh, check) = match client {
         Client::SingleFlight => (
             "single-flight",
@@ -71,6 +73,7 @@ pub fn scenario(client: Client, n: u32) -> Scenario {
         ),
         Client::Naive => ("naive", "naive", r#"["no_error_while_refresh_valid"]"#),
     };
+    let timing = if windowed { "windows" } else { "untimed" };
     let text = format!(
         r#"{{
   "name": "refresh-race-{name}-n{n}",
@@ -82,7 +85,7 @@ pub fn scenario(client: Client, n: u32) -> Scenario {
     {{"at": "16m", "do": "request", "client": "tab1", "count": {n}}}
   ],
   "check": {check},
-  "explore": {{"timing": "untimed", "max_states": 1000000000}}
+  "explore": {{"timing": "{timing}", "max_states": 1000000000}}
 }}"#
     );
     parse(&text, "bench")
@@ -92,9 +95,19 @@ pub fn scenario(client: Client, n: u32) -> Scenario {
 
 /// Runs N = 2..=max_n until a run hits a bound.
 pub fn run_family(client: Client, max_n: u32, settings: &Settings) -> Vec<Row> {
+    run_sizes(client, &(2..=max_n).collect::<Vec<_>>(), false, settings)
+}
+
+/// The sizes of the windowed family: 2..=10, then every 5 up to `max_n`.
+pub fn windowed_sizes(max_n: u32) -> Vec<u32> {
+    (2..=max_n.min(10)).chain((15..=max_n).step_by(5)).collect()
+}
+
+/// Runs the given sizes in order until a run hits a bound.
+pub fn run_sizes(client: Client, sizes: &[u32], windowed: bool, settings: &Settings) -> Vec<Row> {
     let mut rows = Vec::new();
-    for n in 2..=max_n {
-        let row = measure(&scenario(client, n), n, settings);
+    for &n in sizes {
+        let row = measure(&scenario_timed(client, n, windowed), n, settings);
         super::super::output::eprint_line(&format!(
             "  N={n}: {:?}, {} states, {:.3}s",
             row.verdict, row.states, row.secs
@@ -127,7 +140,7 @@ pub fn measure(s: &Scenario, n: u32, settings: &Settings) -> Row {
         transitions: first.transitions,
         secs,
         peak_bytes: measured.then(peak_resident_bytes).flatten(),
-        bytes_per_state: stats.bytes_per_state(),
+        bytes_per_state: stats.stored_bytes_per_state(),
         deliveries: first.trace.as_ref().map(|t| {
             t.steps
                 .iter()

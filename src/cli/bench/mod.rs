@@ -30,6 +30,13 @@ pub struct Args {
     /// Largest N of the naive family (violated: shortest counterexample).
     #[arg(long, value_name = "N", default_value_t = 12)]
     naive_max_n: u32,
+    /// Largest N of the windowed single-flight family (exact timing;
+    /// 2..=10, then every 5).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    windowed_max_n: u32,
+    /// Skip the windowed family.
+    #[arg(long)]
+    no_windowed: bool,
     /// Largest N the peers run (SPIN needs ~30 s at N = 10 on 2 cores).
     #[arg(long, value_name = "N", default_value_t = 10)]
     peer_max_n: u32,
@@ -104,15 +111,30 @@ pub fn execute(args: &Args) -> Code {
     let peer_verify = peers.run(sf, args.peer_max_n.min(args.max_n), args.max_n);
     let naive_n = args.peer_max_n.min(args.naive_max_n);
     let peer_bug = peers.run(family::Client::Naive, naive_n, 0);
+    let mut code = family::code(&verify, &bug);
     let mut out = table::family(&verify, &peer_verify, &settings);
     out.push_str(&peers::symmetry_table(&verify, &peer_verify));
     out.push_str(&table::bugs(&bug, &peer_bug));
+    if !args.no_windowed {
+        eprint_line("bench: single-flight family (windowed, must hold)");
+        let sizes = family::windowed_sizes(args.windowed_max_n);
+        let client = family::Client::SingleFlight;
+        let windowed = family::run_sizes(client, &sizes, true, &settings);
+        let missing: Vec<u32> = sizes
+            .iter()
+            .copied()
+            .filter(|n| windowed.iter().any(|w| w.n == *n) && !verify.iter().any(|v| v.n == *n))
+            .collect();
+        let mut untimed = family::run_sizes(client, &missing, false, &settings);
+        untimed.extend(verify.iter().cloned());
+        out.push_str(&table::windowed(&windowed, &untimed, &settings));
+        code = code.max(family::code(&windowed, &[]));
+    }
     out.push_str(&peers.notes());
     if args.random_runs > 0 {
         eprint_line("bench: random runs on the seed race (events per second per core)");
         out.push_str(&random::table(&random::run(args.random_runs)));
     }
-    let mut code = family::code(&verify, &bug);
     if !args.no_corpus {
         let rows = corpus::run(&args.corpus, &settings);
         code = code.max(append(rows, corpus::code, table::corpus, &mut out));

@@ -208,3 +208,38 @@ pub fn por(rows: &[por::Row]) -> String {
     ));
     out
 }
+
+/// The windowed single-flight family beside the untimed one at the same N.
+pub fn windowed(rows: &[Row], untimed: &[Row], settings: &Settings) -> String {
+    let mut out = format!(
+        "## Refresh race, single-flight client, windowed (exact timing, latencies [5ms, 80ms]): verified\n\n\
+         tokenrace: BFS, zone subsumption with LU extrapolation, active clocks, symmetry {}, \
+         {} thread(s), {} s budget per N. bytes/state = what the search stores (passed list, \
+         arena, frontier at its peak) per stored state, by its own count.\n\n\
+         | N | verdict | states | transitions | time s | peak MiB | bytes/state | untimed states | windowed / untimed states |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
+        if settings.no_symmetry { "off" } else { "on" },
+        settings.threads,
+        settings.time_secs
+    );
+    for r in rows {
+        let u = untimed.iter().find(|u| u.n == r.n);
+        let ratio = u.map_or("-".into(), |u| {
+            format!("{:.1}x", r.states as f64 / u.states.max(1) as f64)
+        });
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.3} | {} | {:.0} | {} | {} |\n",
+            r.n,
+            verdict(r.verdict),
+            r.states,
+            r.transitions,
+            r.secs,
+            mib(r.peak_bytes),
+            r.bytes_per_state,
+            u.map_or("-".into(), |u| u.states.to_string()),
+            ratio
+        ));
+    }
+    out.push('\n');
+    out
+}

@@ -171,6 +171,9 @@ impl<P: Protocol> SymState<P> {
         self.now = v;
         self.depth = step_index;
         self.var_step.push(step_index);
+        if ctx.active_only {
+            self.drop_dead(ctx);
+        }
         self.collect();
         Some(self)
     }
@@ -205,6 +208,22 @@ impl<P: Protocol> SymState<P> {
             places.push(place);
         }
         Some(places)
+    }
+
+    /// Removes the pending events whose earliest time is surely after the
+    /// horizon `H`, unless a live schedule pin binds them (a pin's gate
+    /// looks at every message it binds). Such an event can never go (a
+    /// step's time is at most `H`) and constrains nothing: "not overtaken
+    /// past its latest time" and the horizon's "everything pending can be
+    /// later than `H`" are implied for it; cancelling it changes nothing.
+    fn drop_dead(&mut self, ctx: &Ctx<'_, P>) {
+        let h = ctx.p.horizon() as i64;
+        let consumed = self.pins.consumed;
+        let zone = &self.zone;
+        self.pending.events.retain(|e| {
+            let earliest = e.lo - zone.bound(ORIGIN, e.base);
+            earliest <= h || e.pins.iter().any(|&j| j >= consumed)
+        });
     }
 
     /// Projects away variables nothing refers to any more.

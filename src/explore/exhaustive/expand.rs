@@ -1,0 +1,106 @@
+//! The workers' half of the windowed search: a frontier state's successors
+//! with their facts judged and their canonical keys, one state or a block
+//! of them on `threads` workers, concatenated in frontier order so the
+//! merge (`explore::exhaustive`) sees the same sequence whatever the
+//! thread count.
+
+use super::super::untimed::Shareable;
+use super::super::Monitor;
+use crate::engine::canon::SplitKey;
+use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
+use crate::engine::Protocol;
+
+/// A state waiting for expansion: its arena node and the state.
+pub(super) struct Queued<P: Protocol> {
+    pub node: u32,
+    pub state: SymState<P>,
+    /// What it takes in the frontier ([`super::super::budget::state_bytes`]).
+    pub bytes: u64,
+}
+
+/// One transition computed by a worker, waiting for the merge.
+pub(super) struct Expanded<P: Protocol> {
+    pub parent: u32,
+    pub step: SymStep,
+    pub state: SymState<P>,
+    /// Properties the step broke (facts, and how the run ended).
+    pub hits: Vec<usize>,
+    /// Discrete fingerprint, canonical zone and encoded size; `None` for an
+    /// ended execution (never stored).
+    pub key: Option<SplitKey>,
+}
+
+/// Successors of one frontier state in canonical order, judged and keyed.
+pub(super) fn expand_one<P: Protocol, M: Monitor<P>>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    q: &Queued<P>,
+    succs: &mut Vec<Succ<P>>,
+    out: &mut Vec<Expanded<P>>,
+) {
+    q.state.successors(ctx, succs);
+    for Succ { step, state, facts } in succs.drain(..) {
+        let mut hits = Vec::new();
+        for f in &facts {
+            m.observe(&state.model, f, &mut hits);
+        }
+        // An execution that ends before its schedule is consumed does not
+        // follow the schedule: how it ended is not judged.
+        if state.ended && state.pins.done(ctx.pins) {
+            m.at_end(&state.model, &mut hits);
+        }
+        let key = (!state.ended).then(|| state.split_key(ctx));
+        out.push(Expanded {
+            parent: q.node,
+            step,
+            state,
+            hits,
+            key,
+        });
+    }
+}
+
+/// Successors of a block of states, one after the other.
+pub(super) fn expand_sequential<P: Protocol, M: Monitor<P>>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    block: &[Queued<P>],
+) -> Vec<Expanded<P>> {
+    let mut succs = Vec::new();
+    let mut out = Vec::new();
+    for q in block {
+        expand_one(ctx, m, q, &mut succs, &mut out);
+    }
+    out
+}
+
+/// Successors of a block of states, computed by `threads` workers on
+/// contiguous slices and concatenated in frontier order: the same vector
+/// as [`expand_sequential`].
+pub(super) fn expand_parallel<P, M>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    threads: usize,
+    block: &[Queued<P>],
+) -> Vec<Expanded<P>>
+where
+    P: Shareable,
+    M: Monitor<P> + Sync,
+{
+    let threads = threads.max(1);
+    if threads == 1 || block.len() < 2 * threads {
+        return expand_sequential(ctx, m, block);
+    }
+    let size = block.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = block
+            .chunks(size)
+            .map(|part| scope.spawn(move || expand_sequential(ctx, m, part)))
+            .collect();
+        let mut all = Vec::new();
+        for w in workers {
+            all.extend(w.join().expect("an exploration worker panicked"));
+        }
+        all
+    })
+}

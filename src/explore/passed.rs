@@ -1,0 +1,239 @@
+//! The passed list of the windowed search: which symbolic states were
+//! already stored. Two modes:
+//!
+//! - exact (`--no-subsumption`): a 128-bit fingerprint of the whole
+//!   canonical key (discrete part and zone); a state is new when its
+//!   fingerprint is;
+//! - subsumption (default): per discrete part (fingerprint of the key
+//!   without its zone), the list of the maximal zones stored; a state is
+//!   new only when its zone is included in none of them (TChecker's
+//!   covering reachability). A new zone evicts the stored zones it
+//!   includes from the list (they stay queued: see docs/performance.md for
+//!   why that keeps shortest counterexamples shortest).
+//!
+//! Soundness (docs/performance.md "Zone subsumption"): every successor of
+//! a state `(d, Z)` with `Z ⊆ Z'` is included in a successor of `(d, Z')`
+//! with the same discrete part and the same facts, because every zone
+//! operation a step does (adding a variable, constraining, projecting) is
+//! monotone for inclusion. In BFS the covering state was stored at a depth
+//! no greater than the covered one's, so no violation is found later.
+
+use super::extrapolate::extra_lu;
+use crate::engine::canon::SplitKey;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A stored zone: the canonical DBM, narrowed to `i32` when every finite
+/// bound fits (time in milliseconds: horizons below ~12 days).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Dbm {
+    Narrow(Box<[i32]>),
+    Wide(Box<[i64]>),
+}
+
+/// `i32` stand-in for "no bound".
+const NARROW_INF: i32 = i32::MAX;
+
+impl Dbm {
+    fn new(m: &[i64]) -> Dbm {
+        let limit = (i32::MAX / 2) as i64;
+        let narrow: Option<Vec<i32>> = m
+            .iter()
+            .map(|&v| {
+                if v >= crate::engine::zone::INF {
+                    Some(NARROW_INF)
+                } else if v.abs() < limit {
+                    Some(v as i32)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        match narrow {
+            Some(n) => Dbm::Narrow(n.into_boxed_slice()),
+            None => Dbm::Wide(m.to_vec().into_boxed_slice()),
+        }
+    }
+
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Dbm::Narrow(n) if n[i] == NARROW_INF => crate::engine::zone::INF,
+            Dbm::Narrow(n) => n[i] as i64,
+            Dbm::Wide(w) => w[i],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Dbm::Narrow(n) => n.len(),
+            Dbm::Wide(w) => w.len(),
+        }
+    }
+
+    fn bytes(&self) -> u64 {
+        match self {
+            Dbm::Narrow(n) => n.len() as u64 * 4,
+            Dbm::Wide(w) => w.len() as u64 * 8,
+        }
+    }
+
+    /// Whether this zone is included in `other` (both closed, same
+    /// variables): every bound at most the other's.
+    fn within(&self, other: &Dbm) -> bool {
+        match (self, other) {
+            (Dbm::Narrow(a), Dbm::Narrow(b)) => a.iter().zip(b.iter()).all(|(x, y)| x <= y),
+            _ => (0..self.len()).all(|i| self.get(i) <= other.get(i)),
+        }
+    }
+}
+
+/// The passed list (see the module doc).
+pub struct Passed {
+    subsumption: bool,
+    extrapolation: bool,
+    exact: FxHashSet<u128>,
+    zones: FxHashMap<u128, Vec<Dbm>>,
+    /// States stored (new when seen), evicted ones included.
+    stored: u64,
+    /// Zones currently kept in `zones`, and their matrix bytes.
+    kept: u64,
+    zone_bytes: u64,
+    /// New states found included in a stored zone.
+    covered: u64,
+}
+
+impl Passed {
+    /// An empty passed list; `subsumption` picks the mode.
+    pub fn new(subsumption: bool, extrapolation: bool) -> Passed {
+        Passed {
+            subsumption,
+            extrapolation,
+            exact: FxHashSet::default(),
+            zones: FxHashMap::default(),
+            stored: 0,
+            kept: 0,
+            zone_bytes: 0,
+            covered: 0,
+        }
+    }
+
+    /// Stores the state if it is new (exact mode) or its zone is covered by
+    /// no stored zone of its discrete part (subsumption; with
+    /// extrapolation, what is stored and compared with is the stored
+    /// zone's `Extra+_LU`). Returns whether it was stored.
+    pub fn insert(&mut self, key: &SplitKey) -> bool {
+        let (discrete, dbm) = (key.discrete, key.dbm.as_slice());
+        if !self.subsumption {
+            let whole = crate::engine::encode::fingerprint(&whole_bytes(discrete, dbm));
+            let new = self.exact.insert(whole);
+            self.stored += new as u64;
+            return new;
+        }
+        let exact = Dbm::new(dbm);
+        let list = self.zones.entry(discrete).or_default();
+        if list.iter().any(|z| exact.within(z)) {
+            self.covered += 1;
+            return false;
+        }
+        let zone = if self.extrapolation {
+            Dbm::new(&extra_lu(dbm, key.lu.len(), &key.lu))
+        } else {
+            exact
+        };
+        let before = list.len();
+        let mut freed = 0;
+        list.retain(|z| {
+            let keep = !z.within(&zone);
+            if !keep {
+                freed += z.bytes();
+            }
+            keep
+        });
+        self.kept -= (before - list.len()) as u64;
+        self.zone_bytes -= freed;
+        self.kept += 1;
+        self.zone_bytes += zone.bytes();
+        list.push(zone);
+        self.stored += 1;
+        true
+    }
+
+    /// States stored so far.
+    pub fn stored(&self) -> u64 {
+        self.stored
+    }
+
+    /// New states that a stored zone covered (not explored).
+    pub fn covered(&self) -> u64 {
+        self.covered
+    }
+
+    /// What the passed list takes, by its own count: the tables with room
+    /// for their next growth, the kept zones' matrices and list headers.
+    pub fn bytes(&self) -> u64 {
+        use super::budget::table_bytes;
+        if !self.subsumption {
+            return table_bytes(self.exact.capacity(), 16);
+        }
+        let list = std::mem::size_of::<Vec<Dbm>>();
+        let entry = std::mem::size_of::<Dbm>() as u64 + 16;
+        table_bytes(self.zones.capacity(), 16 + list) + self.kept * entry + self.zone_bytes
+    }
+}
+
+/// The bytes the exact mode fingerprints: the discrete fingerprint, then
+/// every bound.
+fn whole_bytes(discrete: u128, dbm: &[i64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + dbm.len() * 8);
+    out.extend_from_slice(&discrete.to_le_bytes());
+    for v in dbm {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::zone::INF;
+
+    fn key(discrete: u128, dbm: &[i64]) -> SplitKey {
+        SplitKey {
+            discrete,
+            dbm: dbm.to_vec(),
+            lu: vec![(INF, INF); 2],
+            size: 0,
+        }
+    }
+
+    #[test]
+    fn included_zones_are_covered_and_larger_ones_evict() {
+        let mut p = Passed::new(true, true);
+        let small = [0, -5, 10, 0];
+        let large = [0, -1, 20, 0];
+        assert!(p.insert(&key(7, &small)));
+        assert!(!p.insert(&key(7, &small)));
+        assert!(p.insert(&key(7, &large)));
+        assert_eq!(p.kept, 1);
+        assert!(!p.insert(&key(7, &small)));
+        assert!(p.insert(&key(8, &small)), "another discrete part");
+        assert_eq!((p.stored(), p.covered()), (3, 2));
+    }
+
+    #[test]
+    fn exact_mode_dedups_equal_zones_only() {
+        let mut p = Passed::new(false, false);
+        assert!(p.insert(&key(7, &[0, -5, 10, 0])));
+        assert!(p.insert(&key(7, &[0, -1, 20, 0])));
+        assert!(!p.insert(&key(7, &[0, -5, 10, 0])));
+        assert_eq!(p.stored(), 2);
+    }
+
+    #[test]
+    fn wide_bounds_compare_like_narrow_ones() {
+        let big = i64::from(i32::MAX);
+        let a = Dbm::new(&[0, -big, INF, 0]);
+        let b = Dbm::new(&[0, 1 - big, INF, 0]);
+        assert!(matches!(a, Dbm::Wide(_)));
+        assert!(a.within(&b) && !b.within(&a));
+    }
+}

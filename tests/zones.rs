@@ -1,0 +1,88 @@
+//! The windowed search's zone reductions (docs/performance.md "Windowed
+//! search"): zone subsumption, LU extrapolation and active clocks change no
+//! verdict and no shortest counterexample length, each switched off alone
+//! and all together, on random small windowed scenarios; and the windowed
+//! search gives byte-identical results for every thread count.
+
+use crate::knobs::{knobs, scenario};
+use crate::reductions::{complete, summary};
+use proptest::prelude::*;
+use tokenrace::check::{self, ExploreOptions, Report, Strategy as Search};
+use tokenrace::scenario::Scenario;
+
+/// Which reductions are off.
+#[derive(Clone, Copy, Default)]
+struct Off {
+    subsumption: bool,
+    extrapolation: bool,
+    active_clocks: bool,
+}
+
+fn explore(s: &Scenario, off: Off, threads: usize) -> Report {
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        threads: Some(threads),
+        max_states: Some(8_000),
+        no_subsumption: off.subsumption,
+        no_extrapolation: off.extrapolation,
+        no_active_clocks: off.active_clocks,
+        ..ExploreOptions::default()
+    };
+    check::explore(s, &options).expect("explores")
+}
+
+/// A windowed scenario small enough for the exact search: at most two
+/// clients, one request each.
+fn small(k: &mut crate::knobs::Knobs) {
+    k.untimed = false;
+    k.strategies.truncate(2);
+    k.requests = vec![1];
+}
+
+fn states(r: &Report) -> u64 {
+    r.invariants.first().map(|i| i.states).unwrap_or(0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    #[test]
+    fn zone_reductions_change_no_verdict_and_no_shortest_counterexample_length(mut k in knobs()) {
+        small(&mut k);
+        let s = scenario(&k);
+        let none = Off { subsumption: true, extrapolation: true, active_clocks: true };
+        let full = explore(&s, none, 1);
+        prop_assume!(complete(&full));
+        let all = explore(&s, Off::default(), 1);
+        prop_assert!(complete(&all));
+        prop_assert_eq!(summary(&full), summary(&all));
+        prop_assert!(states(&all) <= states(&full));
+        for off in [
+            Off { subsumption: true, ..Off::default() },
+            Off { extrapolation: true, ..Off::default() },
+            Off { active_clocks: true, ..Off::default() },
+        ] {
+            let one_off = explore(&s, off, 1);
+            prop_assume!(complete(&one_off));
+            prop_assert_eq!(summary(&full), summary(&one_off));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5, ..ProptestConfig::default() })]
+
+    #[test]
+    fn windowed_results_are_identical_for_every_thread_count(mut k in knobs()) {
+        small(&mut k);
+        let s = scenario(&k);
+        let one = explore(&s, Off::default(), 1);
+        let json = |r: &Report| {
+            let traces: Vec<_> = r.invariants.iter().map(|i| i.trace.clone()).collect();
+            serde_json::to_string(&(r, traces)).expect("serialises")
+        };
+        for threads in [2, 3] {
+            prop_assert_eq!(json(&one), json(&explore(&s, Off::default(), threads)));
+        }
+    }
+}
