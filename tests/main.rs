@@ -19,5 +19,6 @@ mod partial_order;
 mod presets;
 mod properties;
 mod reductions;
+mod serve;
 mod vacuity;
 mod zones;

@@ -22,6 +22,7 @@ mod render;
 mod replay;
 mod run;
 mod schema;
+mod serve;
 mod validate;
 
 use crate::scenario::{self, error::render_problems, load::Loaded};
@@ -127,6 +128,9 @@ enum Command {
     Init(init::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
+    /// A real HTTP auth + resource server with the scenario's policy and a
+    /// scheduler ordering a real client's requests and answers.
+    Serve(serve::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -160,6 +164,7 @@ fn dispatch(command: Command) -> Code {
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
         Command::Presets(args) => presets::execute(&args),
+        Command::Serve(args) => serve::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
         Command::Bench(args) => bench::execute(&args),
