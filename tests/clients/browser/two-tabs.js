@@ -59,10 +59,12 @@ async function openTab(context, origin, tab) {
 }
 
 async function login(page) {
-  // signinRedirect navigates away: start it without awaiting the page's promise.
+  // signinRedirect navigates away: start it without awaiting the page's promise,
+  // then wait for the callback (?code=…) to load and finish.
   await page.evaluate(() => { window.tokenrace.login(); });
-  await page.waitForURL(/\/index\.html\?tab=tab1$/);
-  await page.waitForFunction(() => document.getElementById('status').textContent !== 'loading');
+  await page.waitForURL(/[?&]code=/);
+  await page.waitForFunction(() => ['signed-in', 'signed-out'].includes(document.getElementById('status').textContent)
+    || document.getElementById('status').textContent.startsWith('error'));
   const status = await page.textContent('#status');
   if (status !== 'signed-in') throw new Error(`login in tab1 ended ${status}`);
 }

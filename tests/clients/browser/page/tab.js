@@ -85,7 +85,8 @@ window.tokenrace = {
     await manager.signinCallback();
     history.replaceState(null, '', `/index.html?tab=${tab}`);
   }
-  status.textContent = (await manager.getUser()) ? 'signed-in' : 'signed-out';
+  const user = await manager.getUser();
+  status.textContent = user ? 'signed-in' : 'signed-out';
 })().catch((error) => {
   document.getElementById('status').textContent = `error: ${error.message}`;
 });
