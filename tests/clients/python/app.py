@@ -34,8 +34,10 @@ def headers(request=None):
 
 
 def wait_seconds(token):
-    """The app is idle until its AT has expired: TOKENRACE_WAIT_MS, or the
-    token's own expires_in plus a margin."""
+    """The app is idle until its AT has expired. These libraries decide
+    expiry on the wall clock, from the answer's expires_in, so the app
+    really waits that long (plus a margin) unless TOKENRACE_WAIT_MS says
+    otherwise; serve's clock has already passed the AT's expiry."""
     explicit = os.environ.get("TOKENRACE_WAIT_MS")
     if explicit:
         return int(explicit) / 1000

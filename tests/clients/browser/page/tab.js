@@ -67,10 +67,6 @@ async function stored() {
 // Called by the driver through page.evaluate.
 window.tokenrace = {
   login: () => manager.signinRedirect(),
-  user: async () => {
-    const user = await manager.getUser();
-    return user ? { expires_at: user.expires_at } : null;
-  },
   fire: async (count) => {
     const names = Array.from({ length: count }, (_, i) => `req${i + 1}`);
     const outcomes = await Promise.all(names.map(outcomeOf));
