@@ -70,13 +70,7 @@ fn serve(scenario: &str, runs: usize, env: &[(&str, &str)], cmd: &[&str]) -> Ses
     let out = tempfile::tempdir().unwrap();
     let runs_text = runs.to_string();
     let mut args = vec!["serve", scenario, "--explore", &runs_text, "--seed", "1"];
-    args.extend([
-        "--out",
-        out.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--",
-    ]);
+    args.extend(["--out", out.path().to_str().unwrap(), "--"]);
     args.extend(cmd);
     let started = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_tokenrace"))
@@ -88,18 +82,37 @@ fn serve(scenario: &str, runs: usize, env: &[(&str, &str)], cmd: &[&str]) -> Ses
     let seconds = started.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    let report = verdicts(&stdout);
     let explored = explored_runs(&stdout).unwrap_or(runs).max(1);
     Session {
         code: output.status.code().expect("exited, not killed"),
-        verdicts: report,
+        verdicts: serve_verdicts(&stdout),
         runs: explored,
         seconds_per_run: seconds / explored as f64,
         output: format!("$ tokenrace {}\n{stdout}\n{stderr}", args.join(" ")),
     }
 }
 
-/// The verdicts of a report: JSON (`invariants[].invariant/verdict`).
+/// The verdicts of serve's summary: `invariant: verdict (note)` lines.
+fn serve_verdicts(stdout: &str) -> BTreeMap<String, String> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (name, rest) = line.split_once(": ")?;
+            let verdict = rest.split_whitespace().next()?;
+            let known = ["holds", "violated", "unknown"].contains(&verdict);
+            let invariant = name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            (known && invariant).then(|| (name.to_string(), verdict.to_string()))
+        })
+        .collect()
+}
+
+/// `serve: N runs of the client, …`.
+fn explored_runs(stdout: &str) -> Option<usize> {
+    let line = stdout.lines().find(|l| l.starts_with("serve: "))?;
+    line["serve: ".len()..].split_whitespace().next()?.parse().ok()
+}
+
+/// The verdicts of a JSON report (`invariants[].invariant/verdict`).
 fn verdicts(stdout: &str) -> BTreeMap<String, String> {
     let Ok(report) = serde_json::from_str::<serde_json::Value>(stdout) else {
         return BTreeMap::new();
@@ -111,11 +124,6 @@ fn verdicts(stdout: &str) -> BTreeMap<String, String> {
             Some((name.to_string(), entry["verdict"].as_str()?.to_string()))
         })
         .collect()
-}
-
-fn explored_runs(stdout: &str) -> Option<usize> {
-    let report: serde_json::Value = serde_json::from_str(stdout).ok()?;
-    report["runs"].as_u64().map(|n| n as usize)
 }
 
 /// What `tokenrace explore` says about the model in `scenario`.
