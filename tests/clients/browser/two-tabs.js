@@ -52,7 +52,7 @@ function startStatic() {
 
 async function openTab(context, origin, tab) {
   const page = await context.newPage();
-  page.on('console', (message) => console.error(`[${tab}] ${message.text()}`));
+  if (process.env.TOKENRACE_DEBUG) page.on('console', (message) => console.error(`[${tab}] ${message.text()}`));
   await page.goto(`${origin}/index.html?tab=${tab}`);
   await page.waitForFunction(() => document.getElementById('status').textContent !== 'loading');
   return page;

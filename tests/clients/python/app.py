@@ -36,12 +36,13 @@ def headers(request=None):
 def wait_seconds(token):
     """The app is idle until its AT has expired. These libraries decide
     expiry on the wall clock, from the answer's expires_in, so the app
-    really waits that long (plus a margin) unless TOKENRACE_WAIT_MS says
-    otherwise; serve's clock has already passed the AT's expiry."""
+    really waits that long, plus a margin (oauthlib rounds the issue time
+    to the nearest second), unless TOKENRACE_WAIT_MS says otherwise; serve's
+    clock has already passed the AT's expiry."""
     explicit = os.environ.get("TOKENRACE_WAIT_MS")
     if explicit:
         return int(explicit) / 1000
-    return float(token["expires_in"]) + 0.25
+    return float(token["expires_in"]) + 0.6
 
 
 def wait_past_expiry(token):
