@@ -5,7 +5,11 @@ The concurrent calls are asyncio tasks on one client."""
 import asyncio
 import warnings
 
-warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+import authlib.deprecate
+
+# Authlib 1.9 warns that its httpx integration will move to httpx2; the API
+# used here is the same.
+warnings.filterwarnings("ignore", category=authlib.deprecate.AuthlibDeprecationWarning)
 
 from authlib.integrations.base_client import OAuthError  # noqa: E402
 from authlib.integrations.httpx_client import AsyncOAuth2Client  # noqa: E402
