@@ -77,6 +77,7 @@ pub mod explore;
 pub mod model;
 pub mod render;
 pub mod scenario;
+pub mod serve;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod trace;

@@ -18,6 +18,7 @@ mod render;
 mod replay;
 mod run;
 mod schema;
+mod serve;
 mod validate;
 
 use crate::scenario::{self, error::render_problems, load::Loaded};
@@ -87,6 +88,9 @@ enum Command {
     Validate(validate::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
+    /// A real HTTP auth + resource server with the scenario's policy and a
+    /// scheduler ordering a real client's requests and answers.
+    Serve(serve::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -119,6 +123,7 @@ fn dispatch(command: Command) -> Code {
         Command::Matrix(args) => matrix::execute(&args),
         Command::Validate(args) => validate::execute(&args),
         Command::Presets(args) => presets::execute(&args),
+        Command::Serve(args) => serve::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
         Command::Bench(args) => bench::execute(&args),
