@@ -15,4 +15,5 @@ mod partial_order;
 mod presets;
 mod properties;
 mod reductions;
+mod serve_clients;
 mod vacuity;

@@ -293,7 +293,7 @@ fn axios_auth_refresh_shared_promise_refreshes_again_for_a_late_401() {
 #[test]
 fn oidc_client_ts_in_two_tabs_races_as_single_flight_tabs_sharing_local_storage() {
     require(Tool::Chromium);
-    let session = explore(TWO_TABS, 2, &[], &node("browser/two-tabs.js"));
+    let session = explore(TWO_TABS, 4, &[], &node("browser/two-tabs.js"));
     figures("browser oidc-client-ts two tabs", &session);
     assert_eq!(model(TWO_TABS)[NE], "violated");
     assert_eq!(verdict(&session, NE), "violated", "{}", session.output);

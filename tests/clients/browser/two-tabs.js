@@ -76,7 +76,11 @@ async function run(context, origin) {
   // serve's clock already passed the AT's expiry when the login ended; the
   // tabs find out by a 401. TOKENRACE_WAIT_MS adds a real wait.
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.TOKENRACE_WAIT_MS || '0')));
-  const both = await Promise.all([tab1, tab2].map((page) => page.evaluate((n) => window.tokenrace.fire(n), requests)));
+  // tab1 fires first, tab2 20 ms later (well inside serve's settle window):
+  // both bursts are parked together, in the same arrival order every run.
+  const first = tab1.evaluate((n) => window.tokenrace.fire(n), requests);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const both = await Promise.all([first, tab2.evaluate((n) => window.tokenrace.fire(n), requests)]);
   return both.flat();
 }
 
