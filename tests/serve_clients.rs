@@ -120,7 +120,11 @@ fn serve_verdicts(stdout: &str) -> BTreeMap<String, String> {
 /// `serve: N runs of the client, …`.
 fn explored_runs(stdout: &str) -> Option<usize> {
     let line = stdout.lines().find(|l| l.starts_with("serve: "))?;
-    line["serve: ".len()..].split_whitespace().next()?.parse().ok()
+    line["serve: ".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The verdicts of a JSON report (`invariants[].invariant/verdict`).
@@ -160,8 +164,14 @@ fn counterexample(scenario: &str, invariant: &str, out: &Path) -> String {
     let name = std::fs::read_dir(out)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(&format!(".{invariant}.trace.json")));
-    name.expect("explore saved the counterexample").to_str().unwrap().to_string()
+        .find(|p| {
+            p.to_string_lossy()
+                .ends_with(&format!(".{invariant}.trace.json"))
+        });
+    name.expect("explore saved the counterexample")
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 fn verdict<'a>(session: &'a Session, invariant: &str) -> &'a str {
@@ -227,8 +237,18 @@ fn requests_oauthlib_threads_refresh_with_one_token_as_the_naive_model_predicts(
     let cmd = python("requests_oauthlib_threads.py");
     let session = explore(NAIVE, 4, &[], &cmd);
     figures("python requests-oauthlib threads", &session);
-    assert_eq!(verdict(&session, NE), model(NAIVE)[NE], "{}", session.output);
-    assert_eq!(verdict(&session, SR), model(NAIVE)[SR], "{}", session.output);
+    assert_eq!(
+        verdict(&session, NE),
+        model(NAIVE)[NE],
+        "{}",
+        session.output
+    );
+    assert_eq!(
+        verdict(&session, SR),
+        model(NAIVE)[SR],
+        "{}",
+        session.output
+    );
     assert_eq!(session.code, 1, "{}", session.output);
 }
 
@@ -265,7 +285,10 @@ fn axios_auth_refresh_fails_a_401_that_arrives_during_its_refresh_even_without_r
     require(Tool::NodeApp("node"));
     let cmd = node("node/axios-auth-refresh.js");
     let session = explore(NO_ROTATION, 4, &[], &cmd);
-    figures("node axios-auth-refresh (deduplicateRefresh default)", &session);
+    figures(
+        "node axios-auth-refresh (deduplicateRefresh default)",
+        &session,
+    );
     // The naive model holds here: without rotation a second refresh succeeds.
     // The library's default skips the 401s that arrive while its refresh is
     // in flight, so their callers see the error.
@@ -280,7 +303,10 @@ fn axios_auth_refresh_shared_promise_refreshes_again_for_a_late_401() {
     let cmd = node("node/axios-auth-refresh.js");
     let env = [("TOKENRACE_DEDUPLICATE", "false")];
     let session = follow(SINGLE_FLIGHT, LATE_401, &env, &cmd);
-    figures("node axios-auth-refresh (deduplicateRefresh false)", &session);
+    figures(
+        "node axios-auth-refresh (deduplicateRefresh false)",
+        &session,
+    );
     // Like single_flight for the calls whose 401 comes while the refresh is
     // in flight; a 401 released after it finished starts a second refresh
     // (with the new RT), where single_flight retries with the stored AT.
