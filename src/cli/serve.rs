@@ -48,6 +48,9 @@ pub struct Args {
     /// Requests accepted per run (more are answered 429).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_requests: u32,
+    /// Order independent resource calls too (no reduction; docs/serve.md).
+    #[arg(long)]
+    no_reduction: bool,
     /// The client command, started once per run with TOKENRACE_* variables.
     #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
@@ -73,6 +76,7 @@ pub fn execute(args: &Args) -> Code {
         settle_ms: args.settle,
         run_timeout_ms: args.run_timeout.saturating_mul(1000),
         max_requests: args.max_requests,
+        reduce: !args.no_reduction,
     };
     let replay = format!("tokenrace serve {}", shell_quote(&args.scenario));
     session(&scenario, &options, &args.out, &replay)
@@ -181,7 +185,9 @@ fn summary(
             "saved: {} (diagram: .mmd beside it)\n",
             path.display()
         ));
-        text.push_str(&format!("replay with: {}\n", output::replay_command(path)));
+        if !options.command.is_empty() {
+            text.push_str(&format!("replay with: {}\n", output::replay_command(path)));
+        }
         text.push_str(&format!(
             "or: {serve_command} --schedule {} -- CMD…\n",
             shell_quote(path)
@@ -213,6 +219,10 @@ fn verdicts(outcome: &Outcome, options: &Options) -> Vec<(String, Verdict, Strin
                     outcome.runs.len()
                 );
                 return (invariant.to_string(), Verdict::Holds, note);
+            }
+            if violated.is_some() {
+                let note = " (not broken before the first violation stopped the runs)";
+                return (invariant.to_string(), Verdict::Unknown, note.to_string());
             }
             let bound = match options.mode {
                 Mode::Explore { random: true, .. } => "random runs cannot prove holds",

@@ -31,6 +31,9 @@ pub const PASSWORD: &str = "tokenrace";
 impl Server {
     pub fn arrive(&mut self, inbound: Inbound) -> Arrival {
         match inbound {
+            Inbound::Exited(status) if status == "interrupted" => {
+                Arrival::Ended("interrupted (Ctrl-C)".to_string())
+            }
             Inbound::Exited(status) => Arrival::Ended(format!("the client exited ({status})")),
             Inbound::Outcome(json) => self.outcome(&json),
             Inbound::Http { call, reply } => {
@@ -61,7 +64,12 @@ impl Server {
                     Ok(answer) => {
                         let _ = reply.send(answer);
                     }
-                    Err(kind) => self.park_call(who, kind, reply),
+                    Err(kind) => {
+                        self.park_call(who, kind, reply);
+                        if self.handled_on_arrival(kind) {
+                            self.execute(self.parked.len() - 1);
+                        }
+                    }
                 }
                 Arrival::Continue
             }
@@ -104,6 +112,14 @@ impl Server {
             Route::Authorize(query) => self.authorize(query),
             Route::Outcome(_) => Reply::empty(204),
         })
+    }
+
+    /// The reduction (docs/serve.md): a resource call commutes with every
+    /// other step when no denylist is asked and `grace_until_used` is off,
+    /// so it is handled at once; its answer is still ordered.
+    fn handled_on_arrival(&self, kind: Kind) -> bool {
+        matches!(kind, Kind::Api(_))
+            && api_on_arrival(&self.core.model.scenario, self.limits.reduce)
     }
 
     fn refresh_rejection(&self, why: &str) -> Reply {
@@ -285,6 +301,11 @@ impl Server {
         self.record(entry, &report.facts);
         Arrival::Continue
     }
+}
+
+/// Whether resource calls are handled on arrival (the reduction applies).
+pub fn api_on_arrival(scenario: &crate::scenario::Scenario, reduce: bool) -> bool {
+    reduce && !scenario.resource.check_denylist && !scenario.auth.grace_until_used
 }
 
 /// Script entries with their times.

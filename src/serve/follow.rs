@@ -31,7 +31,9 @@ pub struct Follow {
 }
 
 impl Follow {
-    pub fn new(trace: &Trace) -> Follow {
+    /// `api_on_arrival`: resource calls are handled when they arrive (the
+    /// reduction), so the trace's deliveries of them are not decisions.
+    pub fn new(trace: &Trace, api_on_arrival: bool) -> Follow {
         let clients: Vec<&str> = trace
             .scenario
             .clients
@@ -46,6 +48,7 @@ impl Follow {
             .steps
             .iter()
             .filter(|s| s.kind == StepKind::Message)
+            .filter(|s| !(api_on_arrival && s.to == "resource"))
             .filter_map(|s| {
                 let (stage, client) = match (s.from.as_str(), s.to.as_str()) {
                     ("auth", "auth") => ("commit", client_of(s.label.rsplit(' ').next()?)?),

@@ -49,6 +49,8 @@ pub struct Options {
     pub settle_ms: u64,
     pub run_timeout_ms: u64,
     pub max_requests: u32,
+    /// The resource-call reduction (docs/serve.md); `--no-reduction` turns it off.
+    pub reduce: bool,
 }
 
 /// One run, summarised.
@@ -182,7 +184,10 @@ impl Session<'_> {
                 },
                 Mode::Schedule(trace) => match &trace.serve {
                     Some(record) => Box::new(Prefix::new(record.decisions.clone(), None)),
-                    None => Box::new(Follow::new(trace)),
+                    None => Box::new(Follow::new(
+                        trace,
+                        super::arrive::api_on_arrival(self.scenario, self.options.reduce),
+                    )),
                 },
             };
             let (summary, trace, ending) = self.one(run, seed, policy.as_mut()).await?;
@@ -220,6 +225,7 @@ impl Session<'_> {
         let limits = Limits {
             max_requests: self.options.max_requests,
             max_logins: 200,
+            reduce: self.options.reduce,
         };
         let mut server = Server::new(model, tokens, self.keys.clone(), limits);
         let interactive = self.options.command.is_empty();
@@ -271,6 +277,7 @@ impl Session<'_> {
                 .iter()
                 .map(|d| d.options[d.chosen].clone())
                 .collect(),
+            no_reduction: !self.options.reduce,
             divergences: policy.divergences(),
         };
         let trace = finish(server, &ending, record, self.scenario);

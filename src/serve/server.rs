@@ -58,6 +58,8 @@ pub struct Parked {
 pub struct Limits {
     pub max_requests: u32,
     pub max_logins: usize,
+    /// Handle independent resource calls on arrival (`--no-reduction` clears it).
+    pub reduce: bool,
 }
 
 /// The state of one run's server.

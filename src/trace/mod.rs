@@ -50,6 +50,9 @@ pub struct ServeRecord {
     /// Settle window of quiescence detection, in wall-clock ms.
     pub settle_ms: u64,
     pub decisions: Vec<String>,
+    /// Resource calls were ordered too (`serve --no-reduction`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_reduction: bool,
     /// Where the client did not do what the followed schedule expected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub divergences: Vec<String>,
