@@ -15,5 +15,6 @@ mod partial_order;
 mod presets;
 mod properties;
 mod reductions;
+mod serve;
 mod serve_clients;
 mod vacuity;

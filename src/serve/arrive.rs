@@ -240,7 +240,8 @@ impl Server {
         {
             return call::bad("only code_challenge_method=S256 is supported");
         }
-        let code = format!("code{}-{}", self.codes.len() + 1, self.tokens.run);
+        // `requests` only grows: a code is never issued twice in a run.
+        let code = format!("code{}-{}", self.requests, self.tokens.run);
         self.codes.insert(code.clone(), query.clone());
         let mut location = format!(
             "{redirect}{}code={code}",
