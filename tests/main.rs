@@ -20,5 +20,6 @@ mod presets;
 mod properties;
 mod reductions;
 mod serve;
+mod serve_clients;
 mod vacuity;
 mod zones;
