@@ -14,6 +14,7 @@ mod explore;
 mod matrix;
 mod output;
 mod presets;
+mod probe;
 mod render;
 mod replay;
 mod run;
@@ -87,6 +88,8 @@ enum Command {
     Validate(validate::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
+    /// Infer a real server's `auth` block by driving its token endpoint.
+    Probe(probe::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -119,6 +122,7 @@ fn dispatch(command: Command) -> Code {
         Command::Matrix(args) => matrix::execute(&args),
         Command::Validate(args) => validate::execute(&args),
         Command::Presets(args) => presets::execute(&args),
+        Command::Probe(args) => probe::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
         Command::Bench(args) => bench::execute(&args),
