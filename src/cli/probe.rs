@@ -84,14 +84,19 @@ fn config(args: &Args) -> Result<Config, String> {
             let (username, password) = login
                 .split_once(':')
                 .ok_or("--login expects USER:PASSWORD")?;
-            Source::Password { username: username.into(), password: password.into() }
+            Source::Password {
+                username: username.into(),
+                password: password.into(),
+            }
         }
         (None, None, Some(command)) => Source::Command(command.clone()),
         _ => return Err("give one of --refresh-token, --login or --login-cmd".into()),
     };
-    let max_wait = ScenarioDuration::parse(&args.max_wait)
-        .map_err(|e| format!("--max-wait: {}", e.0))?;
-    let max_wait = Duration::from_millis(u64::try_from(max_wait.0).map_err(|_| "--max-wait must not be negative")?);
+    let max_wait =
+        ScenarioDuration::parse(&args.max_wait).map_err(|e| format!("--max-wait: {}", e.0))?;
+    let max_wait = Duration::from_millis(
+        u64::try_from(max_wait.0).map_err(|_| "--max-wait must not be negative")?,
+    );
     Ok(Config {
         token_url: args.token_url.clone(),
         client_id: args.client_id.clone(),

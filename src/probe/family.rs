@@ -34,7 +34,10 @@ pub struct Families {
 
 impl Families {
     pub fn new(source: Source) -> Families {
-        Families { source, given_used: false }
+        Families {
+            source,
+            given_used: false,
+        }
     }
 
     /// Whether more than one family can be started.
@@ -51,7 +54,10 @@ impl Families {
                 }
                 self.given_used = true;
                 endpoint.note("family from --refresh-token");
-                Ok(Some(Pair { access: None, refresh: rt.clone() }))
+                Ok(Some(Pair {
+                    access: None,
+                    refresh: rt.clone(),
+                }))
             }
             Source::Password { username, password } => {
                 let answer = endpoint.password(&agent(), username, password)?;
@@ -106,7 +112,9 @@ fn run_command(command: &str, endpoint: &Endpoint) -> Result<Pair, ProbeError> {
         }),
     };
     let pair = pair.ok_or_else(|| {
-        ProbeError::NoFamily("--login-cmd printed neither a refresh token nor a JSON token answer".into())
+        ProbeError::NoFamily(
+            "--login-cmd printed neither a refresh token nor a JSON token answer".into(),
+        )
     })?;
     let name = endpoint.name("RT", &pair.refresh);
     endpoint.note(&format!("family from --login-cmd: {name}"));

@@ -7,53 +7,85 @@ use super::family::Families;
 use super::http::{agent, Endpoint};
 use super::probes::{sleep, Findings};
 use super::{Config, ProbeError, GRACE_STEPS};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Bisect the grace length between 0 (the replay at once worked) and
-/// `--max-wait`.
-pub fn window(config: &Config, endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> Result<(), ProbeError> {
+/// `--max-wait`. A replay that works proves the grace is longer than the
+/// time since the rotation's answer; one that is refused proves it is at
+/// most the time since the rotation was sent, so the bounds hold however
+/// long the server took to answer.
+pub fn window(
+    config: &Config,
+    endpoint: &Endpoint,
+    families: &mut Families,
+    f: &mut Findings,
+) -> Result<(), ProbeError> {
     let max_ms = u64::try_from(config.max_wait.as_millis()).unwrap_or(u64::MAX);
     endpoint.note("probe grace window: replay the parent after waits");
-    let Some(at_max) = replay_after(endpoint, families, max_ms)? else {
-        return Ok(());
-    };
-    if at_max {
-        f.grace_bounds = Some((max_ms, None));
-        return Ok(());
-    }
-    let (mut lo, mut hi) = (0u64, max_ms);
+    let (mut lo, mut hi) = (
+        0u64,
+        match replay_after(endpoint, families, max_ms)? {
+            None => return Ok(()),
+            Some(Replay::Worked { since_answer }) => {
+                f.grace_bounds = Some((since_answer, None));
+                return Ok(());
+            }
+            Some(Replay::Refused { since_sent }) => since_sent,
+        },
+    );
     for _ in 0..GRACE_STEPS {
-        if hi - lo <= max_ms / 8 {
+        if hi.saturating_sub(lo) <= max_ms / 8 {
             break;
         }
-        let mid = lo + (hi - lo) / 2;
-        match replay_after(endpoint, families, mid)? {
-            Some(true) => lo = mid,
-            Some(false) => hi = mid,
+        match replay_after(endpoint, families, lo + (hi - lo) / 2)? {
+            Some(Replay::Worked { since_answer }) => lo = lo.max(since_answer),
+            Some(Replay::Refused { since_sent }) => hi = hi.min(since_sent),
             None => break,
         }
     }
-    f.grace_bounds = Some((lo, Some(hi)));
+    f.grace_bounds = Some((lo, Some(hi.max(lo + 1))));
     Ok(())
 }
 
-/// Rotate a fresh family, wait `wait_ms`, replay the parent: did it work?
-fn replay_after(endpoint: &Endpoint, families: &mut Families, wait_ms: u64) -> Result<Option<bool>, ProbeError> {
+/// A replay's outcome with the time that bounds the grace, in ms.
+enum Replay {
+    Worked { since_answer: u64 },
+    Refused { since_sent: u64 },
+}
+
+/// Rotate a fresh family, wait `wait_ms` after the answer, replay the parent.
+fn replay_after(
+    endpoint: &Endpoint,
+    families: &mut Families,
+    wait_ms: u64,
+) -> Result<Option<Replay>, ProbeError> {
     let Some(pair) = families.fresh(endpoint)? else {
         return Ok(None);
     };
     let a = agent();
+    let sent = Instant::now();
     let first = endpoint.refresh(&a, "grace: rotation", &pair.refresh)?;
+    let answered = Instant::now();
     if !first.ok() {
         return Ok(None);
     }
     sleep(endpoint, Duration::from_millis(wait_ms));
-    let replay = endpoint.refresh(&a, &format!("grace: replay after {wait_ms}ms"), &pair.refresh)?;
-    Ok(Some(replay.ok()))
+    let ms = |since: Instant| u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (since_sent, since_answer) = (ms(sent), ms(answered));
+    let replay = endpoint.refresh(&a, &format!("grace: replay {since_answer}ms after the answer, {since_sent}ms after the rotation was sent"), &pair.refresh)?;
+    Ok(Some(if replay.ok() {
+        Replay::Worked { since_answer }
+    } else {
+        Replay::Refused { since_sent }
+    }))
 }
 
 /// RT0 → RT1 → RT2, then replay RT0 at once: `any_ancestor` if it works.
-pub fn scope(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> Result<(), ProbeError> {
+pub fn scope(
+    endpoint: &Endpoint,
+    families: &mut Families,
+    f: &mut Findings,
+) -> Result<(), ProbeError> {
     let Some(pair) = families.fresh(endpoint)? else {
         return Ok(());
     };
@@ -73,9 +105,14 @@ pub fn scope(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> 
 }
 
 /// RT0 → RT1 (AT1); use AT1 at the resource server; replay RT0 at once.
-pub fn until_used(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> Result<(), ProbeError> {
+pub fn until_used(
+    endpoint: &Endpoint,
+    families: &mut Families,
+    f: &mut Findings,
+) -> Result<(), ProbeError> {
     if !endpoint.has_resource() {
-        f.not_run.push("grace_until_used through the successor AT: needs --resource-url".into());
+        f.not_run
+            .push("grace_until_used through the successor AT: needs --resource-url".into());
         return Ok(());
     }
     let Some(pair) = families.fresh(endpoint)? else {
@@ -88,7 +125,8 @@ pub fn until_used(endpoint: &Endpoint, families: &mut Families, f: &mut Findings
         return Ok(());
     };
     if endpoint.resource(&a, "until-used: successor AT", &at1)? != Some(true) {
-        f.not_run.push("grace_until_used: the resource server refused a fresh AT".into());
+        f.not_run
+            .push("grace_until_used: the resource server refused a fresh AT".into());
         return Ok(());
     }
     let replay = endpoint.refresh(&a, "until-used: replay parent", &pair.refresh)?;

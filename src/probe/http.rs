@@ -102,7 +102,11 @@ impl Endpoint {
 
     /// Record a note (a wait, a probe's start) in the transcript.
     pub fn note(&self, text: &str) {
-        self.log.lock().expect("log").lines.push(format!("-- {text}"));
+        self.log
+            .lock()
+            .expect("log")
+            .lines
+            .push(format!("-- {text}"));
     }
 
     /// The name a token has in the transcript (`RT3`).
@@ -119,41 +123,73 @@ impl Endpoint {
     }
 
     /// `grant_type=refresh_token` with `rt` (RFC 6749 §6).
-    pub fn refresh(&self, agent: &ureq::Agent, label: &str, rt: &str) -> Result<Answer, ProbeError> {
+    pub fn refresh(
+        &self,
+        agent: &ureq::Agent,
+        label: &str,
+        rt: &str,
+    ) -> Result<Answer, ProbeError> {
         let presented = self.name("RT", rt);
-        let answer = self.post(agent, &[("grant_type", "refresh_token"), ("refresh_token", rt)])?;
-        self.record(label, &format!("refresh {presented}"), &answer);
+        let (n, answer) = self.post(
+            agent,
+            &[("grant_type", "refresh_token"), ("refresh_token", rt)],
+        )?;
+        self.record(n, label, &format!("refresh {presented}"), &answer);
         Ok(answer)
     }
 
     /// `grant_type=password` (RFC 6749 §4.3): a new family.
-    pub fn password(&self, agent: &ureq::Agent, user: &str, pass: &str) -> Result<Answer, ProbeError> {
-        let form = [("grant_type", "password"), ("username", user), ("password", pass)];
-        let answer = self.post(agent, &form)?;
-        self.record("login", "password grant", &answer);
+    pub fn password(
+        &self,
+        agent: &ureq::Agent,
+        user: &str,
+        pass: &str,
+    ) -> Result<Answer, ProbeError> {
+        let form = [
+            ("grant_type", "password"),
+            ("username", user),
+            ("password", pass),
+        ];
+        let (n, answer) = self.post(agent, &form)?;
+        self.record(n, "login", "password grant", &answer);
         Ok(answer)
     }
 
     /// `GET resource_url` with `Authorization: Bearer at`: does the resource
     /// server accept the AT? `None` without a resource URL.
-    pub fn resource(&self, agent: &ureq::Agent, label: &str, at: &str) -> Result<Option<bool>, ProbeError> {
+    pub fn resource(
+        &self,
+        agent: &ureq::Agent,
+        label: &str,
+        at: &str,
+    ) -> Result<Option<bool>, ProbeError> {
         let Some(url) = &self.resource_url else {
             return Ok(None);
         };
         let n = self.spend()?;
-        let status = match agent.get(url).set("Authorization", &format!("Bearer {at}")).call() {
+        let status = match agent
+            .get(url)
+            .set("Authorization", &format!("Bearer {at}"))
+            .call()
+        {
             Ok(response) => response.status(),
             Err(ureq::Error::Status(code, _)) => code,
             Err(_) => 0,
         };
         let name = self.name("AT", at);
         let mut log = self.log.lock().expect("log");
-        log.lines.push(format!("{n:>3} {label}: GET resource with {name} -> {status}"));
+        log.lines.push(format!(
+            "{n:>3} {label}: GET resource with {name} -> {status}"
+        ));
         Ok(Some((200..300).contains(&status)))
     }
 
-    fn post(&self, agent: &ureq::Agent, grant: &[(&str, &str)]) -> Result<Answer, ProbeError> {
-        self.spend()?;
+    fn post(
+        &self,
+        agent: &ureq::Agent,
+        grant: &[(&str, &str)],
+    ) -> Result<(usize, Answer), ProbeError> {
+        let n = self.spend()?;
         let mut form: Vec<(&str, &str)> = grant.to_vec();
         form.push(("client_id", &self.client_id));
         if let Some(secret) = &self.client_secret {
@@ -162,20 +198,27 @@ impl Endpoint {
         if let Some(scope) = &self.scope {
             form.push(("scope", scope));
         }
-        let request = agent.post(&self.token_url).set("Accept", "application/json");
-        Ok(match request.send_form(&form) {
-            Ok(response) => parse(response.status(), response.into_string().unwrap_or_default()),
-            Err(ureq::Error::Status(code, response)) => parse(code, response.into_string().unwrap_or_default()),
+        let request = agent
+            .post(&self.token_url)
+            .set("Accept", "application/json");
+        let answer = match request.send_form(&form) {
+            Ok(response) => parse(
+                response.status(),
+                response.into_string().unwrap_or_default(),
+            ),
+            Err(ureq::Error::Status(code, response)) => {
+                parse(code, response.into_string().unwrap_or_default())
+            }
             Err(error) => Answer {
                 error: Some(format!("transport: {error}")),
                 ..Answer::default()
             },
-        })
+        };
+        Ok((n, answer))
     }
 
-    fn record(&self, label: &str, what: &str, answer: &Answer) {
+    fn record(&self, n: usize, label: &str, what: &str, answer: &Answer) {
         let mut log = self.log.lock().expect("log");
-        let n = self.sent.load(Ordering::SeqCst);
         let mut line = format!("{n:>3} {label}: {what} -> {}", answer.status);
         if let Some(at) = &answer.access {
             line.push_str(&format!(" {}", log.name("AT", at)));
@@ -202,7 +245,8 @@ fn parse(status: u16, body: String) -> Answer {
         access: text("access_token"),
         refresh: text("refresh_token"),
         expires_in: seconds("expires_in"),
-        refresh_expires_in: seconds("refresh_expires_in").or_else(|| seconds("refresh_token_expires_in")),
+        refresh_expires_in: seconds("refresh_expires_in")
+            .or_else(|| seconds("refresh_token_expires_in")),
         error: text("error"),
     }
 }
@@ -215,15 +259,22 @@ pub fn check_host(url: &str, allowed: &[String]) -> Result<(), ProbeError> {
     })?;
     let loopback = host == "localhost"
         || host == "::1"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
     if loopback || allowed.iter().any(|a| a.eq_ignore_ascii_case(&host)) {
         return Ok(());
     }
-    Err(ProbeError::HostNotAllowed { url: url.to_string(), host })
+    Err(ProbeError::HostNotAllowed {
+        url: url.to_string(),
+        host,
+    })
 }
 
 fn host_of(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
     let host = if let Some(v6) = authority.strip_prefix('[') {
@@ -251,7 +302,10 @@ mod tests {
 
     #[test]
     fn answers_are_read_from_json_bodies() {
-        let ok = parse(200, r#"{"access_token":"a","refresh_token":"r","expires_in":60}"#.into());
+        let ok = parse(
+            200,
+            r#"{"access_token":"a","refresh_token":"r","expires_in":60}"#.into(),
+        );
         assert!(ok.ok());
         assert_eq!(ok.expires_in, Some(60));
         let bad = parse(400, r#"{"error":"invalid_grant"}"#.into());

@@ -2,6 +2,7 @@
 //! field, in the format's field order, each with its confidence and the
 //! observation behind it, plus what the server did that no field says.
 
+use super::atomicity::{atomicity, not_expressible};
 use super::jwt::lifetime_seconds;
 use super::probes::Findings;
 use super::report::{duration_text, grace_value, Report};
@@ -19,8 +20,18 @@ pub struct Evidence {
     pub why: String,
 }
 
-fn evidence(field: &'static str, value: Value, confidence: &'static str, why: impl Into<String>) -> Evidence {
-    Evidence { field, value, confidence, why: why.into() }
+pub(super) fn evidence(
+    field: &'static str,
+    value: Value,
+    confidence: &'static str,
+    why: impl Into<String>,
+) -> Evidence {
+    Evidence {
+        field,
+        value,
+        confidence,
+        why: why.into(),
+    }
 }
 
 pub fn report(config: &Config, f: &Findings, transcript: Vec<String>) -> Report {
@@ -34,21 +45,49 @@ pub fn report(config: &Config, f: &Findings, transcript: Vec<String>) -> Report 
         "not observable from answers without waiting out a refresh lifetime; the format default",
     ));
     fields.push(match f.rotation {
-        Some(true) => evidence("rotation", json!(true), "observed", "a refresh returned a new refresh token"),
-        _ => evidence("rotation", json!(false), "observed", "a refresh returned no new refresh token, and the same one refreshed again"),
+        Some(true) => evidence(
+            "rotation",
+            json!(true),
+            "observed",
+            "a refresh returned a new refresh token",
+        ),
+        _ => evidence(
+            "rotation",
+            json!(false),
+            "observed",
+            "a refresh returned no new refresh token, and the same one refreshed again",
+        ),
     });
     fields.push(grace(config, f));
     fields.push(grace_returns(f, graced));
     fields.push(reuse(f, rotation));
     fields.push(denylist(f));
     fields.push(match &f.refresh_error {
-        Some((status, error)) => evidence("refresh_error", json!(status), "observed", format!("a refused refresh answered {status} {}", error.clone().unwrap_or_default())),
-        None => evidence("refresh_error", json!(400), "assumed", "no refresh was refused; RFC 6749's 400 invalid_grant"),
+        Some((status, error)) => evidence(
+            "refresh_error",
+            json!(status),
+            "observed",
+            format!(
+                "a refused refresh answered {status} {}",
+                error.clone().unwrap_or_default()
+            ),
+        ),
+        None => evidence(
+            "refresh_error",
+            json!(400),
+            "assumed",
+            "no refresh was refused; RFC 6749's 400 invalid_grant",
+        ),
     });
     fields.extend(scope_uses_until(f, graced));
     let (atomic, mut notes) = atomicity(f, graced);
     fields.push(atomic);
-    fields.push(evidence("commit_latency", json!(["0ms", "0ms"]), "assumed", "the delay between check and commit is not observable; the format default"));
+    fields.push(evidence(
+        "commit_latency",
+        json!(["0ms", "0ms"]),
+        "assumed",
+        "the delay between check and commit is not observable; the format default",
+    ));
     notes.extend(not_expressible(f));
     let check_denylist = f.access_revoked_by_reuse == Some(true);
     Report {
@@ -56,7 +95,11 @@ pub fn report(config: &Config, f: &Findings, transcript: Vec<String>) -> Report 
         check_denylist,
         not_expressible: notes,
         not_run: f.not_run.clone(),
-        races: f.races.iter().map(|r| (r.successes(), r.distinct_refresh(), r.server_errors())).collect(),
+        races: f
+            .races
+            .iter()
+            .map(|r| (r.successes(), r.distinct_refresh(), r.server_errors()))
+            .collect(),
         race_size: f.race_size,
         requests: transcript.iter().filter(|l| !l.starts_with("--")).count(),
         transcript,
@@ -66,28 +109,64 @@ pub fn report(config: &Config, f: &Findings, transcript: Vec<String>) -> Report 
 fn access_ttl(f: &Findings) -> Evidence {
     let first = f.first.as_ref();
     if let Some(seconds) = first.and_then(|a| a.expires_in) {
-        return evidence("access_ttl", json!(duration_text(seconds * 1000)), "observed", format!("expires_in = {seconds}"));
+        return evidence(
+            "access_ttl",
+            json!(duration_text(seconds * 1000)),
+            "observed",
+            format!("expires_in = {seconds}"),
+        );
     }
-    if let Some(seconds) = first.and_then(|a| a.access.as_deref()).and_then(lifetime_seconds) {
-        return evidence("access_ttl", json!(duration_text(seconds * 1000)), "observed", format!("the AT is a JWT with exp - iat = {seconds}"));
+    if let Some(seconds) = first
+        .and_then(|a| a.access.as_deref())
+        .and_then(lifetime_seconds)
+    {
+        return evidence(
+            "access_ttl",
+            json!(duration_text(seconds * 1000)),
+            "observed",
+            format!("the AT is a JWT with exp - iat = {seconds}"),
+        );
     }
-    evidence("access_ttl", json!("15m"), "assumed", "no expires_in and no JWT exp; the format default")
+    evidence(
+        "access_ttl",
+        json!("15m"),
+        "assumed",
+        "no expires_in and no JWT exp; the format default",
+    )
 }
 
 fn refresh_ttl(f: &Findings) -> Evidence {
     let first = f.first.as_ref();
     if let Some(seconds) = first.and_then(|a| a.refresh_expires_in) {
-        return evidence("refresh_ttl", json!(duration_text(seconds * 1000)), "observed", format!("refresh_expires_in = {seconds}"));
+        return evidence(
+            "refresh_ttl",
+            json!(duration_text(seconds * 1000)),
+            "observed",
+            format!("refresh_expires_in = {seconds}"),
+        );
     }
-    if let Some(seconds) = first.and_then(|a| a.refresh.as_deref()).and_then(lifetime_seconds) {
-        return evidence("refresh_ttl", json!(duration_text(seconds * 1000)), "observed", format!("the RT is a JWT with exp - iat = {seconds}"));
+    if let Some(seconds) = first
+        .and_then(|a| a.refresh.as_deref())
+        .and_then(lifetime_seconds)
+    {
+        return evidence(
+            "refresh_ttl",
+            json!(duration_text(seconds * 1000)),
+            "observed",
+            format!("the RT is a JWT with exp - iat = {seconds}"),
+        );
     }
     evidence("refresh_ttl", json!("30d"), "assumed", "the answers carry no refresh lifetime (no refresh_expires_in, RT not a JWT); the format default")
 }
 
 fn grace(config: &Config, f: &Findings) -> Evidence {
     if f.rotation != Some(true) {
-        return evidence("grace", json!("0s"), "not_applicable", "no rotation: nothing is ever spent");
+        return evidence(
+            "grace",
+            json!("0s"),
+            "not_applicable",
+            "no rotation: nothing is ever spent",
+        );
     }
     match (f.grace_at_once, f.grace_bounds) {
         (Some(false), _) => evidence("grace", json!("0s"), "observed", "the parent replayed at once was refused"),
@@ -106,21 +185,61 @@ fn grace(config: &Config, f: &Findings) -> Evidence {
 
 fn grace_returns(f: &Findings, graced: bool) -> Evidence {
     match (graced, f.grace_returns) {
-        (true, Some("same")) => evidence("grace_returns", json!("same"), "observed", "the replay returned the refresh token the rotation had issued"),
-        (true, Some("presented")) => evidence("grace_returns", json!("presented"), "observed", "the replay returned the presented refresh token (or none)"),
-        (true, Some(other)) => evidence("grace_returns", json!(other), "observed", "the replay returned a refresh token never seen before"),
-        _ => evidence("grace_returns", json!("same"), "not_applicable", "no grace hit"),
+        (true, Some("same")) => evidence(
+            "grace_returns",
+            json!("same"),
+            "observed",
+            "the replay returned the refresh token the rotation had issued",
+        ),
+        (true, Some("presented")) => evidence(
+            "grace_returns",
+            json!("presented"),
+            "observed",
+            "the replay returned the presented refresh token (or none)",
+        ),
+        (true, Some(other)) => evidence(
+            "grace_returns",
+            json!(other),
+            "observed",
+            "the replay returned a refresh token never seen before",
+        ),
+        _ => evidence(
+            "grace_returns",
+            json!("same"),
+            "not_applicable",
+            "no grace hit",
+        ),
     }
 }
 
 fn reuse(f: &Findings, rotation: bool) -> Evidence {
     if !rotation {
-        return evidence("reuse", json!("reject"), "not_applicable", "no rotation: a refresh token is never reused");
+        return evidence(
+            "reuse",
+            json!("reject"),
+            "not_applicable",
+            "no rotation: a refresh token is never reused",
+        );
     }
     match f.reuse_revokes {
-        Some(true) => evidence("reuse", json!("revoke_family"), "observed", "after a refused replay the newest refresh token was refused too"),
-        Some(false) => evidence("reuse", json!("reject"), "observed", "after a refused replay the newest refresh token still worked"),
-        None => evidence("reuse", json!("revoke_family"), "assumed", "no replay was refused; the format default"),
+        Some(true) => evidence(
+            "reuse",
+            json!("revoke_family"),
+            "observed",
+            "after a refused replay the newest refresh token was refused too",
+        ),
+        Some(false) => evidence(
+            "reuse",
+            json!("reject"),
+            "observed",
+            "after a refused replay the newest refresh token still worked",
+        ),
+        None => evidence(
+            "reuse",
+            json!("revoke_family"),
+            "assumed",
+            "no replay was refused; the format default",
+        ),
     }
 }
 
@@ -137,71 +256,68 @@ fn scope_uses_until(f: &Findings, graced: bool) -> Vec<Evidence> {
         return vec![
             evidence("grace_scope", json!("parent"), "not_applicable", "no grace"),
             evidence("grace_uses", Value::Null, "not_applicable", "no grace"),
-            evidence("grace_until_used", json!(false), "not_applicable", "no grace"),
+            evidence(
+                "grace_until_used",
+                json!(false),
+                "not_applicable",
+                "no grace",
+            ),
         ];
     }
     let scope = match f.any_ancestor {
-        Some(true) => evidence("grace_scope", json!("any_ancestor"), "observed", "a grandparent replayed inside the grace got tokens"),
-        Some(false) => evidence("grace_scope", json!("parent"), "observed", "a grandparent replayed inside the grace was refused"),
-        None => evidence("grace_scope", json!("parent"), "assumed", "not probed (needs a fresh family)"),
+        Some(true) => evidence(
+            "grace_scope",
+            json!("any_ancestor"),
+            "observed",
+            "a grandparent replayed inside the grace got tokens",
+        ),
+        Some(false) => evidence(
+            "grace_scope",
+            json!("parent"),
+            "observed",
+            "a grandparent replayed inside the grace was refused",
+        ),
+        None => evidence(
+            "grace_scope",
+            json!("parent"),
+            "assumed",
+            "not probed (needs a fresh family)",
+        ),
     };
     let uses = match f.grace_hits {
-        Some(hits) if hits < GRACE_USES_PROBED => evidence("grace_uses", json!(hits), "observed", format!("{hits} replays of the parent worked, the next was refused")),
-        Some(hits) => evidence("grace_uses", Value::Null, "bounded", format!("all {hits} replays of the parent worked (at least {hits})")),
+        Some(hits) if hits < GRACE_USES_PROBED => evidence(
+            "grace_uses",
+            json!(hits),
+            "observed",
+            format!("{hits} replays of the parent worked, the next was refused"),
+        ),
+        Some(hits) => evidence(
+            "grace_uses",
+            Value::Null,
+            "bounded",
+            format!("all {hits} replays of the parent worked (at least {hits})"),
+        ),
         None => evidence("grace_uses", Value::Null, "assumed", "not probed"),
     };
     let until = match f.until_used {
-        Some(true) => evidence("grace_until_used", json!(true), "observed", "after the successor AT was used, the parent was refused"),
-        Some(false) => evidence("grace_until_used", json!(false), "observed", "after the successor AT was used, the parent still worked"),
-        None => evidence("grace_until_used", json!(false), "assumed", "not probed (needs --resource-url)"),
+        Some(true) => evidence(
+            "grace_until_used",
+            json!(true),
+            "observed",
+            "after the successor AT was used, the parent was refused",
+        ),
+        Some(false) => evidence(
+            "grace_until_used",
+            json!(false),
+            "observed",
+            "after the successor AT was used, the parent still worked",
+        ),
+        None => evidence(
+            "grace_until_used",
+            json!(false),
+            "assumed",
+            "not probed (needs --resource-url)",
+        ),
     };
     vec![scope, uses, until]
-}
-
-/// `atomic_rotation` from the race rounds, and what the rounds showed
-/// that no field says.
-fn atomicity(f: &Findings, graced: bool) -> (Evidence, Vec<String>) {
-    let mut notes = Vec::new();
-    if f.rotation != Some(true) {
-        return (evidence("atomic_rotation", json!(true), "not_applicable", "no rotation"), notes);
-    }
-    if f.races.is_empty() {
-        return (evidence("atomic_rotation", json!(true), "assumed", "not probed (needs fresh families and --repeat > 0)"), notes);
-    }
-    let rounds = f.races.len();
-    let n = f.race_size;
-    let forks = f.races.iter().filter(|r| r.distinct_refresh() >= 2).count();
-    let coalesced = f.races.iter().filter(|r| r.successes() >= 2 && r.distinct_refresh() == 1).count();
-    let errors: usize = f.races.iter().map(|r| r.server_errors()).sum();
-    if errors > 0 {
-        notes.push(format!(
-            "{errors} of {} racing refreshes answered 5xx or broke the connection: the model has no server error for a refresh (proposed: auth.race_errors, a probability or status for a refresh that loses a race)",
-            rounds * n
-        ));
-    }
-    if !graced && coalesced > 0 {
-        notes.push(format!(
-            "in {coalesced} of {rounds} race rounds several concurrent refreshes of one RT all got the same pair although a sequential replay is refused: the check waits for the winner and returns its pair, a grace that lasts only while the first refresh is in flight (proposed: auth.concurrent_returns: \"same\")"
-        ));
-    }
-    let sure_of_forks = !graced || f.grace_returns == Some("same");
-    let atomic = if !sure_of_forks {
-        evidence("atomic_rotation", json!(true), "assumed", "a grace that mints a new pair per hit hides a fork")
-    } else if forks > 0 {
-        evidence("atomic_rotation", json!(false), "observed", format!("{forks} of {rounds} rounds of {n} concurrent refreshes of one RT returned 2 or more different refresh tokens (a fork)"))
-    } else {
-        evidence("atomic_rotation", json!(true), "observed", format!("no fork in {rounds} rounds of {n} concurrent refreshes (a race can still hide one)"))
-    };
-    (atomic, notes)
-}
-
-fn not_expressible(f: &Findings) -> Vec<String> {
-    let mut notes = Vec::new();
-    if f.parent_access_dies == Some(true) {
-        notes.push(
-            "a refresh revokes the access token issued with the presented refresh token; the model keeps it valid until it expires (proposed: auth.refresh_revokes_access: true)"
-                .to_string(),
-        );
-    }
-    notes
 }

@@ -11,6 +11,7 @@
 //! This is a layer beside `cli/`: like it, it does IO (network) and reads
 //! the wall clock (the waits of the grace search). Nothing below it does.
 
+mod atomicity;
 mod family;
 mod grace;
 pub mod http;
@@ -24,8 +25,8 @@ mod scenario;
 pub use family::Source;
 pub use http::{Answer, Endpoint};
 pub use infer::Evidence;
-pub use report::Report;
 pub use race::{race, RaceRound};
+pub use report::Report;
 pub use scenario::race_scenario;
 
 use std::time::Duration;

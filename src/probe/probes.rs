@@ -49,16 +49,19 @@ pub struct Findings {
     pub not_run: Vec<String>,
 }
 
-pub fn run_all(config: &Config, endpoint: &Endpoint, families: &mut Families) -> Result<Findings, ProbeError> {
-    let mut f = Findings { race_size: config.race, ..Findings::default() };
+pub fn run_all(
+    config: &Config,
+    endpoint: &Endpoint,
+    families: &mut Families,
+) -> Result<Findings, ProbeError> {
+    let mut f = Findings {
+        race_size: config.race,
+        ..Findings::default()
+    };
     let pair = families
         .fresh(endpoint)?
         .ok_or_else(|| ProbeError::NoFamily("no token source".into()))?;
     first_family(endpoint, pair, &mut f)?;
-    if f.rotation != Some(true) {
-        f.not_run.push("grace, reuse and atomicity: the server does not rotate refresh tokens".into());
-        return Ok(f);
-    }
     if !families.renewable() {
         f.not_run.push(
             "grace window, grace_scope, grace_until_used, reuse (when grace > 0) and atomicity: \
@@ -67,12 +70,17 @@ pub fn run_all(config: &Config, endpoint: &Endpoint, families: &mut Families) ->
         );
         return Ok(f);
     }
-    if f.grace_at_once == Some(true) {
-        grace::window(config, endpoint, families, &mut f)?;
-        grace::scope(endpoint, families, &mut f)?;
-        grace::until_used(endpoint, families, &mut f)?;
+    if f.rotation != Some(true) {
+        f.not_run
+            .push("grace and reuse: the server does not rotate refresh tokens".into());
+    } else {
+        if f.grace_at_once == Some(true) {
+            grace::window(config, endpoint, families, &mut f)?;
+            grace::scope(endpoint, families, &mut f)?;
+            grace::until_used(endpoint, families, &mut f)?;
+        }
+        reuse_family(endpoint, families, &mut f)?;
     }
-    reuse_family(endpoint, families, &mut f)?;
     atomicity(config, endpoint, families, &mut f)?;
     Ok(f)
 }
@@ -108,7 +116,11 @@ fn first_family(endpoint: &Endpoint, pair: Pair, f: &mut Findings) -> Result<(),
     f.grace_at_once = Some(replay.ok());
     if !replay.ok() {
         f.refresh_error = Some((replay.status, replay.error.clone()));
-        let newest = endpoint.refresh(&a, "newest RT after refused replay", first.refresh.as_deref().unwrap_or(""))?;
+        let newest = endpoint.refresh(
+            &a,
+            "newest RT after refused replay",
+            first.refresh.as_deref().unwrap_or(""),
+        )?;
         f.reuse_revokes = Some(!newest.ok());
         return Ok(());
     }
@@ -138,12 +150,17 @@ fn grace_returns(hit: &Answer, rotation: &Answer, presented: &str) -> &'static s
 
 /// Reuse handling: rotate, check the new AT, replay the parent after the
 /// grace (if any) has surely ended, then check the new AT and the new RT.
-fn reuse_family(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> Result<(), ProbeError> {
+fn reuse_family(
+    endpoint: &Endpoint,
+    families: &mut Families,
+    f: &mut Findings,
+) -> Result<(), ProbeError> {
     let wait = match (f.grace_at_once, f.grace_bounds) {
         (Some(false), _) => Duration::ZERO,
         (Some(true), Some((_, Some(hi)))) => Duration::from_millis(hi + hi / 5 + 100),
         _ => {
-            f.not_run.push("reuse handling: the grace has no bound within --max-wait".into());
+            f.not_run
+                .push("reuse handling: the grace has no bound within --max-wait".into());
             return Ok(());
         }
     };
@@ -160,10 +177,12 @@ fn reuse_family(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) 
     sleep(endpoint, wait);
     let replay = endpoint.refresh(&a, "reuse: replay parent", &pair.refresh)?;
     if replay.ok() {
-        f.not_run.push("reuse handling: the replay after the grace was accepted".into());
+        f.not_run
+            .push("reuse handling: the replay after the grace was accepted".into());
         return Ok(());
     }
-    f.refresh_error.get_or_insert((replay.status, replay.error.clone()));
+    f.refresh_error
+        .get_or_insert((replay.status, replay.error.clone()));
     let after = endpoint.resource(&a, "reuse: new AT after", &at1)?;
     if before == Some(true) {
         f.access_revoked_by_reuse = after.map(|ok| !ok);
@@ -174,13 +193,26 @@ fn reuse_family(endpoint: &Endpoint, families: &mut Families, f: &mut Findings) 
 }
 
 /// `--repeat` rounds of `--race` refreshes of one fresh RT each.
-fn atomicity(config: &Config, endpoint: &Endpoint, families: &mut Families, f: &mut Findings) -> Result<(), ProbeError> {
+fn atomicity(
+    config: &Config,
+    endpoint: &Endpoint,
+    families: &mut Families,
+    f: &mut Findings,
+) -> Result<(), ProbeError> {
     for round in 1..=config.repeat {
         let Some(pair) = families.fresh(endpoint)? else {
             break;
         };
-        endpoint.note(&format!("probe atomicity: round {round}, {} racers", config.race));
-        f.races.push(race(endpoint, &format!("race {round}"), &pair.refresh, config.race)?);
+        endpoint.note(&format!(
+            "probe atomicity: round {round}, {} racers",
+            config.race
+        ));
+        f.races.push(race(
+            endpoint,
+            &format!("race {round}"),
+            &pair.refresh,
+            config.race,
+        )?);
     }
     Ok(())
 }

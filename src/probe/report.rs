@@ -25,7 +25,10 @@ pub struct Report {
 impl Report {
     /// The inferred value of one field.
     pub fn value(&self, field: &str) -> Option<&Value> {
-        self.fields.iter().find(|e| e.field == field).map(|e| &e.value)
+        self.fields
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| &e.value)
     }
 
     /// The `auth` block as a JSON object text, fields in the format's
@@ -77,9 +80,15 @@ impl Report {
         }
         out.push_str("\nevidence:\n");
         for e in &self.fields {
-            out.push_str(&format!("  {:<17} {:<15} {}\n", e.field, e.confidence, e.why));
+            out.push_str(&format!(
+                "  {:<17} {:<15} {}\n",
+                e.field, e.confidence, e.why
+            ));
         }
-        for (title, items) in [("not expressible", &self.not_expressible), ("not run", &self.not_run)] {
+        for (title, items) in [
+            ("not expressible", &self.not_expressible),
+            ("not run", &self.not_run),
+        ] {
             if !items.is_empty() {
                 out.push_str(&format!("\n{title}:\n"));
                 for item in items {
@@ -98,7 +107,13 @@ impl Report {
 /// Milliseconds as the format writes durations, in the largest unit that
 /// divides them.
 pub fn duration_text(ms: u64) -> String {
-    const UNITS: [(u64, &str); 5] = [(604_800_000, "w"), (86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")];
+    const UNITS: [(u64, &str); 5] = [
+        (604_800_000, "w"),
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1000, "s"),
+    ];
     if ms == 0 {
         return "0s".to_string();
     }
