@@ -1,19 +1,17 @@
 //! Grace probes, each on fresh families: how long the parent stays
-//! usable after its rotation (a replay at `--max-wait`, then bisection with
-//! at most `GRACE_STEPS` more waits), whether a grandparent is covered, and
+//! usable after its rotation (a replay at `--max-wait`, then bisection,
+//! `bisect.rs`), whether a grandparent is covered, and
 //! whether using the successor AT ends the parent's grace.
 
+use super::bisect::{bisect, Trial};
 use super::family::Families;
 use super::http::{agent, Endpoint};
 use super::probes::{sleep, Findings};
-use super::{Config, ProbeError, GRACE_STEPS};
+use super::{Config, ProbeError};
 use std::time::{Duration, Instant};
 
 /// Bisect the grace length between 0 (the replay at once worked) and
-/// `--max-wait`. A replay that works proves the grace is longer than the
-/// time since the rotation's answer; one that is refused proves it is at
-/// most the time since the rotation was sent, so the bounds hold however
-/// long the server took to answer.
+/// `--max-wait` (see `bisect` for why the bounds are sound).
 pub fn window(
     config: &Config,
     endpoint: &Endpoint,
@@ -22,35 +20,8 @@ pub fn window(
 ) -> Result<(), ProbeError> {
     let max_ms = u64::try_from(config.max_wait.as_millis()).unwrap_or(u64::MAX);
     endpoint.note("probe grace window: replay the parent after waits");
-    let (mut lo, mut hi) = (
-        0u64,
-        match replay_after(endpoint, families, max_ms)? {
-            None => return Ok(()),
-            Some(Replay::Worked { since_answer }) => {
-                f.grace_bounds = Some((since_answer, None));
-                return Ok(());
-            }
-            Some(Replay::Refused { since_sent }) => since_sent,
-        },
-    );
-    for _ in 0..GRACE_STEPS {
-        if hi.saturating_sub(lo) <= max_ms / 8 {
-            break;
-        }
-        match replay_after(endpoint, families, lo + (hi - lo) / 2)? {
-            Some(Replay::Worked { since_answer }) => lo = lo.max(since_answer),
-            Some(Replay::Refused { since_sent }) => hi = hi.min(since_sent),
-            None => break,
-        }
-    }
-    f.grace_bounds = Some((lo, Some(hi.max(lo + 1))));
+    f.grace_bounds = bisect(max_ms, |wait| replay_after(endpoint, families, wait))?;
     Ok(())
-}
-
-/// A replay's outcome with the time that bounds the grace, in ms.
-enum Replay {
-    Worked { since_answer: u64 },
-    Refused { since_sent: u64 },
 }
 
 /// Rotate a fresh family, wait `wait_ms` after the answer, replay the parent.
@@ -58,7 +29,7 @@ fn replay_after(
     endpoint: &Endpoint,
     families: &mut Families,
     wait_ms: u64,
-) -> Result<Option<Replay>, ProbeError> {
+) -> Result<Option<Trial>, ProbeError> {
     let Some(pair) = families.fresh(endpoint)? else {
         return Ok(None);
     };
@@ -70,14 +41,9 @@ fn replay_after(
         return Ok(None);
     }
     sleep(endpoint, Duration::from_millis(wait_ms));
-    let ms = |since: Instant| u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let (since_sent, since_answer) = (ms(sent), ms(answered));
-    let replay = endpoint.refresh(&a, &format!("grace: replay {since_answer}ms after the answer, {since_sent}ms after the rotation was sent"), &pair.refresh)?;
-    Ok(Some(if replay.ok() {
-        Replay::Worked { since_answer }
-    } else {
-        Replay::Refused { since_sent }
-    }))
+    let label = format!("grace: replay {wait_ms}ms after the rotation");
+    let replay = endpoint.refresh(&a, &label, &pair.refresh)?;
+    Ok(Some(Trial::of(replay.ok(), sent, answered)))
 }
 
 /// RT0 → RT1 → RT2, then replay RT0 at once: `any_ancestor` if it works.

@@ -38,12 +38,7 @@ pub fn report(config: &Config, f: &Findings, transcript: Vec<String>) -> Report 
     let rotation = f.rotation == Some(true);
     let graced = rotation && f.grace_at_once == Some(true);
     let mut fields = vec![access_ttl(f), refresh_ttl(f)];
-    fields.push(evidence(
-        "refresh_expiry",
-        json!("sliding"),
-        "assumed",
-        "not observable from answers without waiting out a refresh lifetime; the format default",
-    ));
+    fields.push(refresh_expiry(f));
     fields.push(match f.rotation {
         Some(true) => evidence(
             "rotation",
@@ -156,7 +151,44 @@ fn refresh_ttl(f: &Findings) -> Evidence {
             format!("the RT is a JWT with exp - iat = {seconds}"),
         );
     }
-    evidence("refresh_ttl", json!("30d"), "assumed", "the answers carry no refresh lifetime (no refresh_expires_in, RT not a JWT); the format default")
+    match f.refresh_bounds {
+        Some((lo, Some(hi))) => evidence(
+            "refresh_ttl",
+            json!(grace_value(lo, hi)),
+            "bounded",
+            format!("an unused RT worked {lo}ms after it was issued and was refused {hi}ms after"),
+        ),
+        Some((lo, None)) => evidence(
+            "refresh_ttl",
+            json!("30d"),
+            "assumed",
+            format!("no refresh lifetime in the answers; an unused RT still worked after {lo}ms (raise --max-wait to bound it); the format default"),
+        ),
+        None => evidence("refresh_ttl", json!("30d"), "assumed", "the answers carry no refresh lifetime (no refresh_expires_in, RT not a JWT); the format default"),
+    }
+}
+
+fn refresh_expiry(f: &Findings) -> Evidence {
+    match f.refresh_sliding {
+        Some(true) => evidence(
+            "refresh_expiry",
+            json!("sliding"),
+            "observed",
+            "a RT refreshed at 0.6 × the lifetime still refreshed at 1.2 × the lifetime",
+        ),
+        Some(false) => evidence(
+            "refresh_expiry",
+            json!("absolute"),
+            "observed",
+            "a RT refreshed at 0.6 × the lifetime was refused at 1.2 × the lifetime",
+        ),
+        None => evidence(
+            "refresh_expiry",
+            json!("sliding"),
+            "assumed",
+            "the refresh lifetime is longer than --max-wait (or not probed); the format default",
+        ),
+    }
 }
 
 fn grace(config: &Config, f: &Findings) -> Evidence {

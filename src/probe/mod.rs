@@ -12,11 +12,13 @@
 //! the wall clock (the waits of the grace search). Nothing below it does.
 
 mod atomicity;
+mod bisect;
 mod family;
 mod grace;
 pub mod http;
 mod infer;
 pub mod jwt;
+mod lifetime;
 mod probes;
 pub mod race;
 mod report;
@@ -42,8 +44,10 @@ pub const MAX_REPEAT: usize = 20;
 pub const MAX_WAIT_LIMIT: Duration = Duration::from_secs(600);
 /// Grace replays per family when counting `grace_uses`.
 pub const GRACE_USES_PROBED: u32 = 3;
-/// Bisection steps of the grace search after the replay at `--max-wait`.
-pub const GRACE_STEPS: u32 = 4;
+/// Bisection steps of a lifetime search after the trial at `--max-wait`.
+pub const BISECT_STEPS: u32 = 10;
+/// A lifetime search stops when its interval is this narrow (ms).
+pub const RESOLUTION_MS: u64 = 250;
 
 /// Everything a probe needs to know; built by the CLI from its flags.
 #[derive(Clone, Debug)]

@@ -2,15 +2,16 @@
 //! so one probe's replays cannot poison the next; with a single family
 //! only the first probe runs and the rest are listed as not run.
 //!
-//! Request counts (docs/probe.md): first family ≤ 2 + `GRACE_USES_PROBED`
-//! + 3; each grace-window step 3; scope 4; until-used 4; reuse 6; each race
-//! round 1 + `--race`. With the limits in `mod.rs` that is at most
-//! 13 + 3 × (1 + `GRACE_STEPS`) + 14 + 20 × 17 < `MAX_REQUESTS`.
+//! Request counts (docs/probe.md): first family ≤ 7; each bisection
+//! trial 3 (grace) or 2 (lifetime), at most 1 + `BISECT_STEPS` trials per
+//! search; refresh_expiry 3; scope 4; until-used 4; reuse 6; each race
+//! round 1 + `--race`. With the limits in `mod.rs`: at most
+//! 7 + 33 + 22 + 3 + 4 + 4 + 6 + 20 × 17 = 419 < `MAX_REQUESTS`.
 
 use super::family::{Families, Pair};
 use super::http::{agent, Answer, Endpoint};
 use super::race::{race, RaceRound};
-use super::{grace, Config, ProbeError, GRACE_USES_PROBED};
+use super::{grace, lifetime, Config, ProbeError, GRACE_USES_PROBED};
 use std::time::Duration;
 
 /// What the probes observed; `None` = not observed.
@@ -42,6 +43,10 @@ pub struct Findings {
     pub access_revoked_by_reuse: Option<bool>,
     /// The AT issued before a refresh stopped working after it.
     pub parent_access_dies: Option<bool>,
+    /// An unused RT worked after `lo` ms and, if bounded, failed after `hi`.
+    pub refresh_bounds: Option<(u64, Option<u64>)>,
+    /// A refreshed RT outlived the family's first lifetime.
+    pub refresh_sliding: Option<bool>,
     /// The atomicity rounds.
     pub races: Vec<RaceRound>,
     pub race_size: usize,
@@ -81,6 +86,7 @@ pub fn run_all(
         }
         reuse_family(endpoint, families, &mut f)?;
     }
+    lifetime::refresh_lifetime(config, endpoint, families, &mut f)?;
     atomicity(config, endpoint, families, &mut f)?;
     Ok(f)
 }
