@@ -1,16 +1,18 @@
 //! `tokenrace probe` against oidc-provider 9.13.3 (npm) with its in-memory
 //! adapter, in two configurations: rotation on (reuse revokes the whole
-//! grant, no grace) and off, with different token lifetimes.
+//! grant, no grace, long-lived refresh tokens) and off, with a 2-minute
+//! access token and a 3-second refresh token whose lifetime the probe
+//! measures.
 
 use crate::probe_race::{assert_race_matches, drive};
 use crate::probe_servers::{assert_block, run_probe, start_oidc};
 use serde_json::{json, Value};
 
-fn probe(rotate: bool, access_ttl_s: u32) -> Value {
+fn probe(rotate: bool, access_ttl_s: u32, refresh_ttl_s: u32, max_wait: &str) -> Value {
     let server = start_oidc(&[
         ("ROTATE", rotate.to_string()),
         ("ACCESS_TTL_S", access_ttl_s.to_string()),
-        ("REFRESH_TTL_S", "86400".to_string()),
+        ("REFRESH_TTL_S", refresh_ttl_s.to_string()),
     ]);
     let dir = tempfile::tempdir().expect("temp dir");
     let token = server.url("/token");
@@ -30,7 +32,7 @@ fn probe(rotate: bool, access_ttl_s: u32) -> Value {
         "--resource-url",
         &resource,
         "--max-wait",
-        "2s",
+        max_wait,
         "--race",
         "4",
         "--repeat",
@@ -45,7 +47,7 @@ fn probe(rotate: bool, access_ttl_s: u32) -> Value {
 
 #[test]
 fn probe_infers_oidc_provider_rotation_with_grant_revocation() {
-    let report = probe(true, 60);
+    let report = probe(true, 60, 86400, "2s");
     assert_block(
         &report,
         &[
@@ -62,10 +64,21 @@ fn probe_infers_oidc_provider_rotation_with_grant_revocation() {
 }
 
 #[test]
-fn probe_infers_oidc_provider_without_rotation() {
-    let report = probe(false, 120);
+fn probe_infers_oidc_provider_without_rotation_and_a_short_refresh_lifetime() {
+    let report = probe(false, 120, 3, "4s");
     assert_block(
         &report,
-        &[("access_ttl", json!("2m")), ("rotation", json!(false))],
+        &[
+            ("access_ttl", json!("2m")),
+            ("rotation", json!(false)),
+            ("refresh_expiry", json!("absolute")),
+        ],
     );
+    // oidc-provider keeps `iat` and `exp` in whole seconds, so a 3 s
+    // token dies between 2 and 3 s after it was issued.
+    let ttl = report["auth"]["refresh_ttl"].as_str().expect("a duration");
+    let ms = tokenrace::scenario::duration::Duration::parse(ttl)
+        .expect("valid")
+        .0;
+    assert!((2000..=3000).contains(&ms), "refresh_ttl {ttl}: {report:#}");
 }

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-use tokenrace::probe::{self, Config, Endpoint, Source};
 
 /// A server process, killed when dropped.
 pub struct Server {

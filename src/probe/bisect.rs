@@ -59,3 +59,46 @@ pub fn bisect(
     }
     Ok(Some((lo, Some(hi.max(lo + 1)))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server whose lifetime is `life` ms, answering `latency` ms late.
+    fn server(life: u64, latency: u64) -> impl FnMut(u64) -> Result<Option<Trial>, ProbeError> {
+        move |wait| {
+            Ok(Some(if wait + latency < life {
+                Trial::Worked { since_answer: wait }
+            } else {
+                Trial::Refused {
+                    since_sent: wait + 2 * latency,
+                }
+            }))
+        }
+    }
+
+    #[test]
+    fn bisection_brackets_the_lifetime_within_the_resolution() {
+        for (life, latency, max) in [
+            (2000, 0, 3000),
+            (2000, 150, 3000),
+            (5000, 40, 30_000),
+            (700, 10, 1000),
+        ] {
+            let (lo, hi) = match bisect(max, server(life, latency)).unwrap() {
+                Some((lo, Some(hi))) => (lo, hi),
+                other => panic!("{life}: {other:?}"),
+            };
+            assert!(lo < life && life <= hi, "{life} not in ({lo}, {hi}]");
+            assert!(
+                hi - lo <= RESOLUTION_MS + 2 * latency,
+                "({lo}, {hi}] too wide"
+            );
+        }
+    }
+
+    #[test]
+    fn a_lifetime_past_the_longest_wait_is_a_lower_bound() {
+        assert_eq!(bisect(1000, server(5000, 0)).unwrap(), Some((1000, None)));
+    }
+}
