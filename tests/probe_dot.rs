@@ -76,7 +76,7 @@ fn probe_and_compare(name: &str, server: &Server, settings: &Settings) -> Value 
         "--resource-url",
         &resource,
         "--max-wait",
-        "3s",
+        "1500ms",
         "--race",
         "4",
         "--repeat",
@@ -117,11 +117,11 @@ fn probe_infers_dot_sqlite_rotation_without_grace_or_reuse_protection() {
 fn probe_infers_dot_sqlite_grace_with_reuse_protection() {
     let settings = Settings {
         rotate: true,
-        grace_s: 2,
+        grace_s: 1,
         reuse_protection: true,
     };
     let (server, _db) = sqlite(&settings);
-    probe_and_compare("dot sqlite grace 2s reuse on", &server, &settings);
+    probe_and_compare("dot sqlite grace 1s reuse on", &server, &settings);
 }
 
 #[test]
@@ -139,49 +139,51 @@ fn probe_infers_dot_sqlite_without_rotation() {
     );
 }
 
-#[test]
-fn probe_infers_dot_postgres_with_and_without_grace() {
+/// One configuration on its own throwaway PostgreSQL cluster.
+fn postgres(settings: &Settings) {
     let postgres = Postgres::start();
-    for (n, settings) in [
-        Settings {
-            rotate: true,
-            grace_s: 0,
-            reuse_protection: true,
-        },
-        Settings {
-            rotate: true,
-            grace_s: 2,
-            reuse_protection: false,
-        },
-    ]
-    .iter()
-    .enumerate()
-    {
-        let db = postgres.database(&format!("dot{n}"));
-        let server = start_dot(&env(
-            settings,
-            &[
-                ("DB", "postgres".to_string()),
-                ("PGHOST", "127.0.0.1".to_string()),
-                ("PGPORT", postgres.port.to_string()),
-                ("PGUSER", "postgres".to_string()),
-                ("PGDATABASE", db),
-            ],
-        ));
-        let name = format!(
-            "dot postgres grace {}s reuse {}",
-            settings.grace_s, settings.reuse_protection
-        );
-        let report = probe_and_compare(&name, &server, settings);
-        let errors: u64 = report["races"]
-            .as_array()
-            .expect("races")
-            .iter()
-            .map(|r| r["server_errors"].as_u64().unwrap_or(0))
-            .sum();
-        assert_eq!(
-            errors, 0,
-            "PostgreSQL's row lock serialises racing refreshes: {report:#}"
-        );
-    }
+    let db = postgres.database("dot");
+    let server = start_dot(&env(
+        settings,
+        &[
+            ("DB", "postgres".to_string()),
+            ("PGHOST", "127.0.0.1".to_string()),
+            ("PGPORT", postgres.port.to_string()),
+            ("PGUSER", "postgres".to_string()),
+            ("PGDATABASE", db),
+        ],
+    ));
+    let name = format!(
+        "dot postgres grace {}s reuse {}",
+        settings.grace_s, settings.reuse_protection
+    );
+    let report = probe_and_compare(&name, &server, settings);
+    let errors: u64 = report["races"]
+        .as_array()
+        .expect("races")
+        .iter()
+        .map(|r| r["server_errors"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        errors, 0,
+        "PostgreSQL's row lock serialises racing refreshes: {report:#}"
+    );
+}
+
+#[test]
+fn probe_infers_dot_postgres_reuse_protection_without_grace() {
+    postgres(&Settings {
+        rotate: true,
+        grace_s: 0,
+        reuse_protection: true,
+    });
+}
+
+#[test]
+fn probe_infers_dot_postgres_grace_without_reuse_protection() {
+    postgres(&Settings {
+        rotate: true,
+        grace_s: 1,
+        reuse_protection: false,
+    });
 }

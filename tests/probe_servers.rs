@@ -286,3 +286,30 @@ pub fn assert_block(report: &Value, expected: &[(&str, Value)]) {
         );
     }
 }
+
+/// `tokenrace serve SCENARIO --port P` without a command: it serves until
+/// killed. serve prints its URL on stderr; the port is chosen here.
+pub fn start_serve(scenario: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_tokenrace"))
+        .args([
+            "serve",
+            scenario.to_str().expect("utf-8"),
+            "--port",
+            &port.to_string(),
+        ])
+        .args(["--settle", "20", "--run-timeout", "120"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tokenrace serve starts");
+    let server = Server { child, port };
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("tokenrace serve did not listen on port {port}");
+}

@@ -132,12 +132,18 @@ fn first_family(endpoint: &Endpoint, pair: Pair, f: &mut Findings) -> Result<(),
     }
     f.grace_returns = Some(grace_returns(&replay, &first, &pair.refresh));
     let mut hits = 1;
+    let mut newest = replay.refresh.clone().or(first.refresh.clone());
     while hits < GRACE_USES_PROBED {
         let again = endpoint.refresh(&a, "replay parent again", &pair.refresh)?;
         if !again.ok() {
             f.refresh_error = Some((again.status, again.error));
+            // The grace ran out of hits: this refusal is reuse handling.
+            let rt = newest.unwrap_or_default();
+            let after = endpoint.refresh(&a, "newest RT after refused replay", &rt)?;
+            f.reuse_revokes = Some(!after.ok());
             break;
         }
+        newest = again.refresh.or(newest);
         hits += 1;
     }
     f.grace_hits = Some(hits);
@@ -166,7 +172,7 @@ fn reuse_family(
         (Some(true), Some((_, Some(hi)))) => Duration::from_millis(hi + hi / 5 + 100),
         _ => {
             f.not_run
-                .push("reuse handling: the grace has no bound within --max-wait".into());
+                .push("reuse handling after the grace, and the denylist: the grace has no bound within --max-wait".into());
             return Ok(());
         }
     };
