@@ -78,6 +78,7 @@ pub mod model;
 pub mod probe;
 pub mod render;
 pub mod scenario;
+pub mod serve;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod trace;

@@ -87,6 +87,7 @@ pub fn build(
         choices: choices.clone(),
         steps,
         verdicts,
+        serve: None,
     })
 }
 

@@ -19,6 +19,7 @@ mod render;
 mod replay;
 mod run;
 mod schema;
+mod serve;
 mod validate;
 
 use crate::scenario::{self, error::render_problems, load::Loaded};
@@ -90,6 +91,9 @@ enum Command {
     Presets(presets::Args),
     /// Infer a real server's `auth` block by driving its token endpoint.
     Probe(probe::Args),
+    /// A real HTTP auth + resource server with the scenario's policy and a
+    /// scheduler ordering a real client's requests and answers.
+    Serve(serve::Args),
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -123,6 +127,7 @@ fn dispatch(command: Command) -> Code {
         Command::Validate(args) => validate::execute(&args),
         Command::Presets(args) => presets::execute(&args),
         Command::Probe(args) => probe::execute(&args),
+        Command::Serve(args) => serve::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),
         Command::Bench(args) => bench::execute(&args),

@@ -24,6 +24,9 @@ pub fn execute(args: &Args) -> Code {
             return Code::BadInput;
         }
     };
+    if let Some(record) = &saved.serve {
+        return replay_serve(&saved, record, &args.trace);
+    }
     let replayed = match check::replay(&saved) {
         Ok(trace) => trace,
         Err(error) => {
@@ -63,4 +66,43 @@ pub fn execute(args: &Args) -> Code {
     } else {
         Code::Violation
     }
+}
+
+/// A serve trace: re-run its command with the same decisions.
+fn replay_serve(
+    saved: &crate::trace::Trace,
+    record: &crate::trace::ServeRecord,
+    path: &std::path::Path,
+) -> Code {
+    let command = format!(
+        "tokenrace serve SCENARIO --schedule {} -- CMD",
+        super::output::shell_quote(path)
+    );
+    if record.command.is_empty() {
+        output::eprint_line(&format!(
+            "{}: error: this serve trace was recorded interactively (no command): \
+             replay it with `{command}` against your client",
+            path.display()
+        ));
+        return Code::BadInput;
+    }
+    output::eprint_line(&format!(
+        "{}: a serve trace: re-running `{}` with its {} decisions (as `{command}`)",
+        path.display(),
+        record.command.join(" "),
+        record.decisions.len()
+    ));
+    let options = crate::serve::Options {
+        port: 0,
+        mode: crate::serve::Mode::Schedule(Box::new(saved.clone())),
+        command: record.command.clone(),
+        settle_ms: record.settle_ms,
+        run_timeout_ms: 60_000,
+        max_requests: 1000,
+        reduce: !record.no_reduction,
+    };
+    let out = path
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from("."), |p| p.join("replay"));
+    super::serve::session(&saved.scenario, &options, &out, "tokenrace serve SCENARIO")
 }

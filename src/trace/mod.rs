@@ -28,6 +28,34 @@ pub struct Trace {
     pub choices: Vec<Choice>,
     pub steps: Vec<TraceStep>,
     pub verdicts: Vec<TraceVerdict>,
+    /// A run of a real client under `tokenrace serve` (`found_by: serve`):
+    /// what replays it. Absent in traces of the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serve: Option<ServeRecord>,
+}
+
+/// How a `serve` run was driven: the command, and the scheduler's decision
+/// at every point where more than one request or answer was parked, by key
+/// (`handle tab1 POST /refresh RT1`, `release tab1 401 (AT1 rejected)`).
+/// `tokenrace serve --schedule` of the trace takes the same decisions.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServeRecord {
+    /// The client command (empty: an interactive session).
+    pub command: Vec<String>,
+    /// 1-based index of this run in its exploration.
+    pub run: u64,
+    /// The exploration seed.
+    pub seed: u64,
+    /// Settle window of quiescence detection, in wall-clock ms.
+    pub settle_ms: u64,
+    pub decisions: Vec<String>,
+    /// Resource calls were ordered too (`serve --no-reduction`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_reduction: bool,
+    /// Where the client did not do what the followed schedule expected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub divergences: Vec<String>,
 }
 
 /// One step as a reader sees it.
