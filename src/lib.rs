@@ -75,6 +75,7 @@ pub mod cli;
 pub mod engine;
 pub mod explore;
 pub mod model;
+pub mod probe;
 pub mod render;
 pub mod scenario;
 pub mod serve;

@@ -17,6 +17,7 @@ mod interrupt;
 mod matrix;
 mod output;
 mod presets;
+mod probe;
 mod progress;
 mod render;
 mod replay;
@@ -128,6 +129,8 @@ enum Command {
     Init(init::Args),
     /// List the server presets (`auth.preset`), or show one with its sources.
     Presets(presets::Args),
+    /// Infer a real server's `auth` block by driving its token endpoint.
+    Probe(probe::Args),
     /// A real HTTP auth + resource server with the scenario's policy and a
     /// scheduler ordering a real client's requests and answers.
     Serve(serve::Args),
@@ -164,6 +167,7 @@ fn dispatch(command: Command) -> Code {
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
         Command::Presets(args) => presets::execute(&args),
+        Command::Probe(args) => probe::execute(&args),
         Command::Serve(args) => serve::execute(&args),
         Command::Schema => schema::execute(),
         Command::Completions(args) => completions::execute(&args),

@@ -19,6 +19,7 @@
 mod markdown;
 mod saas;
 mod self_hosted;
+mod servers;
 mod vendors;
 
 pub use markdown::{markdown_reference, MARKER_BEGIN, MARKER_END};
@@ -44,6 +45,8 @@ pub enum PresetName {
     CognitoRotation,
     Supabase,
     SpringAuthorizationServer,
+    DjangoOauthToolkit,
+    OidcProvider,
 }
 
 impl PresetName {
@@ -147,6 +150,8 @@ pub enum Origin {
     Documented,
     /// The documentation is silent; the value is the conservative choice.
     Undocumented,
+    /// Seen on a running server by this repository's probe tests.
+    Observed,
     /// The field has no effect with this preset's other values (for
     /// example `reuse` without rotation); the value is the model default.
     NotApplicable,
@@ -158,6 +163,7 @@ impl Origin {
         match self {
             Origin::Documented => "documented",
             Origin::Undocumented => "undocumented, conservative",
+            Origin::Observed => "observed on a running server",
             Origin::NotApplicable => "not applicable",
         }
     }

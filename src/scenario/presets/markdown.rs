@@ -26,11 +26,23 @@ pub fn markdown_reference() -> String {
 fn summary_table() -> String {
     let mut header = vec!["preset".to_string(), "vendor".to_string()];
     header.extend(SUMMARY_FIELDS.iter().map(|f| f.to_string()));
+    header.push("checked against".to_string());
     let mut out = row(&header);
     out.push_str(&row(&vec!["---".to_string(); header.len()]));
     for preset in PRESETS.iter() {
         let mut cells = vec![format!("`{}`", preset.name_text), preset.vendor.to_string()];
         cells.extend(preset.summary_cells().into_iter().map(|v| format!("`{v}`")));
+        let server = super::vendors::CHECKED_AGAINST_SERVER
+            .iter()
+            .any(|(n, _)| *n == preset.name);
+        cells.push(
+            if server {
+                "running server"
+            } else {
+                "documentation"
+            }
+            .to_string(),
+        );
         out.push_str(&row(&cells));
     }
     out
@@ -39,6 +51,10 @@ fn summary_table() -> String {
 fn section(preset: &Preset) -> String {
     let mut out = format!("## `{}` — {}\n\n", preset.name_text, preset.vendor);
     out.push_str(&format!("Models {}.\n\n", preset.setting));
+    out.push_str(&format!(
+        "Checked {}.\n\n",
+        super::vendors::checked(preset.name)
+    ));
     out.push_str("| field | value | basis | why |\n|---|---|---|---|\n");
     for (field, value) in field_values(&preset.auth) {
         let (origin, why) = preset

@@ -216,8 +216,5 @@ fn the_schema_describes_the_preset_field_in_user_terms() {
         .expect("auth.preset is in the schema");
     let text = schema::describe(node);
     assert!(text.starts_with("one of \"auth0\", \"okta\""), "{text}");
-    assert!(
-        text.ends_with("\"spring_authorization_server\" or null"),
-        "{text}"
-    );
+    assert!(text.ends_with("\"oidc_provider\" or null"), "{text}");
 }

@@ -11,6 +11,8 @@
 
 use super::saas::{AUTH0, COGNITO, COGNITO_ROTATION, OKTA, SUPABASE};
 use super::self_hosted::{HYDRA, KEYCLOAK, KEYCLOAK_STRICT, SPRING};
+use super::servers::{DJANGO_OAUTH_TOOLKIT, OIDC_PROVIDER};
+use super::PresetName;
 use super::{Basis, Origin, Preset};
 use crate::scenario::Auth;
 
@@ -38,6 +40,14 @@ pub(super) const fn undocumented(field: &'static str, why: &'static str) -> Basi
     }
 }
 
+pub(super) const fn observed(field: &'static str, why: &'static str) -> Basis {
+    Basis {
+        field,
+        origin: Origin::Observed,
+        why,
+    }
+}
+
 pub(super) const fn not_applicable(field: &'static str, why: &'static str) -> Basis {
     Basis {
         field,
@@ -61,7 +71,7 @@ pub(super) const GRACE_UNTIL_USED_OFF: Basis = undocumented(
 );
 
 /// Every preset, in the order `tokenrace presets` lists them.
-pub static PRESETS: [Preset; 9] = [
+pub static PRESETS: [Preset; 11] = [
     AUTH0,
     OKTA,
     KEYCLOAK,
@@ -71,4 +81,29 @@ pub static PRESETS: [Preset; 9] = [
     COGNITO_ROTATION,
     SUPABASE,
     SPRING,
+    DJANGO_OAUTH_TOOLKIT,
+    OIDC_PROVIDER,
 ];
+
+/// The presets whose values were checked against a running server in this
+/// repository's tests (`tokenrace probe` on loopback); every other preset
+/// was checked against its vendor's documentation only.
+pub const CHECKED_AGAINST_SERVER: &[(PresetName, &str)] = &[
+    (
+        PresetName::DjangoOauthToolkit,
+        "django-oauth-toolkit 3.4.1 on SQLite and PostgreSQL 15, probed by tests/probe_dot.rs in five configurations",
+    ),
+    (
+        PresetName::OidcProvider,
+        "oidc-provider 9.13.3 with its in-memory adapter, probed by tests/probe_oidc.rs with rotation on and off",
+    ),
+];
+
+/// How a preset was checked, as docs/presets.md says it.
+pub fn checked(name: PresetName) -> String {
+    match CHECKED_AGAINST_SERVER.iter().find(|(n, _)| *n == name) {
+        Some((_, how)) => format!("against a running server here: {how}"),
+        None => "only against the vendor's documentation (no server of this vendor runs here)"
+            .to_string(),
+    }
+}
