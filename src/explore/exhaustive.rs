@@ -252,18 +252,14 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             return false;
         }
         if self.visited.len() % BUDGET_EVERY == 0 {
-            let (states, frontier) = (self.visited.len() as u64, self.frontier.len() as u64);
             let depth = self.frontier.back().map_or(0, |f| f.1.depth as u64);
-            let stored_bytes = self.stored_bytes();
-            self.budget.inspect(|b| {
-                b.observe(Snapshot {
-                    states,
-                    depth,
-                    frontier,
-                    stored_bytes,
-                    runs: 0,
-                })
-            });
+            let snapshot = Snapshot::of(
+                self.visited.len(),
+                depth,
+                self.frontier.len(),
+                self.stored_bytes(),
+            );
+            self.budget.inspect(|b| b.observe(snapshot));
             let hit = self.budget.and_then(|b| b.exceeded(self.stored_bytes()));
             if let Some(hit) = hit {
                 self.found.bound_hit = Some(hit);
