@@ -157,3 +157,78 @@ fn no_progress_reaches_a_stderr_that_is_not_a_terminal() {
     ]);
     assert_eq!(quiet.stderr, "", "--quiet: nothing on stderr");
 }
+
+mod hooks {
+    use super::root;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    use tokenrace::check::{self, ExploreOptions, Verdict};
+    use tokenrace::explore::budget::{Hooks, Progress, Snapshot};
+
+    /// Counts snapshots and keeps the largest state count seen.
+    #[derive(Default)]
+    struct Counter {
+        calls: AtomicU64,
+        states: AtomicU64,
+    }
+
+    impl Progress for Counter {
+        fn update(&self, s: &Snapshot) {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.states.fetch_max(s.states, Ordering::Relaxed);
+        }
+    }
+
+    fn scenario(file: &str) -> tokenrace::scenario::Scenario {
+        tokenrace::scenario::load(&root().join(file))
+            .expect("loads")
+            .scenario
+    }
+
+    fn json(report: &check::Report) -> String {
+        serde_json::to_string(report).unwrap()
+    }
+
+    #[test]
+    fn observing_a_search_changes_nothing_it_reports() {
+        for file in [
+            "scenarios/scale/refresh-race-single-flight-n20.json",
+            "tests/data/scenarios/passing/rotation-race.json",
+        ] {
+            let s = scenario(file);
+            let plain = check::explore(&s, &ExploreOptions::default()).unwrap();
+            let counter = Arc::new(Counter::default());
+            let observed = ExploreOptions {
+                hooks: Hooks {
+                    stop: Some(Arc::new(AtomicBool::new(false))),
+                    progress: Some(counter.clone() as Arc<dyn Progress>),
+                },
+                ..ExploreOptions::default()
+            };
+            let watched = check::explore(&s, &observed).unwrap();
+            assert_eq!(json(&plain), json(&watched), "{file}");
+            if file.contains("n20") {
+                assert!(counter.calls.load(Ordering::Relaxed) > 0);
+                assert!(counter.states.load(Ordering::Relaxed) >= 4096);
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_request_ends_the_search_with_bound_interrupted_never_holds() {
+        let s = scenario(super::SLOW);
+        let options = ExploreOptions {
+            hooks: Hooks {
+                stop: Some(Arc::new(AtomicBool::new(true))),
+                progress: None,
+            },
+            ..ExploreOptions::default()
+        };
+        let report = check::explore(&s, &options).unwrap();
+        for r in &report.invariants {
+            assert_eq!(r.verdict, Verdict::Unknown);
+            assert_eq!(r.bound_hit.as_deref(), Some("interrupted"));
+            assert_eq!(r.states, 4096, "stopped at the first budget check");
+        }
+    }
+}

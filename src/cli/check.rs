@@ -73,26 +73,10 @@ pub fn execute(args: &Args) -> Code {
     let stop = interrupt::install();
     let mut code = Code::Clean;
     let mut written = Written::default();
-    // In the order of the paths: a path that could not be searched keeps
-    // its place, so CI reports show it where it was asked for.
-    let mut found: Vec<Result<PathBuf, CheckEntry>> = Vec::new();
-    for path in &args.paths {
-        match scenario_files(path) {
-            Ok(files) => found.extend(files.into_iter().map(Ok)),
-            Err(message) => {
-                output::eprint_line(&message);
-                found.push(Err(unjudged(path, message)));
-            }
-        }
-    }
-    if let Some(pattern) = &args.filter {
-        found.retain(|f| f.as_ref().map_or(true, |file| selected(file, pattern)));
-        if found.is_empty() {
-            return super::usage(&format!(
-                "no scenario file or name matches --filter {pattern:?}"
-            ));
-        }
-    }
+    let found = match discover(args) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
     let files = found.iter().filter(|f| f.is_ok()).count();
     let live = progress::live("checking", files as u64, args.quiet);
     let hooks = Hooks {
@@ -155,19 +139,50 @@ pub fn execute(args: &Args) -> Code {
             output::note_if_not_installed();
         }
     }
-    match args.format {
-        Format::Text if args.quiet => print(&check_text_quiet(&entries, args.allow_unknown)),
-        Format::Text => {
-            let show_time = std::io::stdout().is_terminal();
-            print(&check_text(&entries, args.allow_unknown, show_time));
-        }
-        Format::Json => print(&check_json(&entries, args.allow_unknown)),
-    }
+    print_summary(&entries, args);
     let unknown = entries
         .iter()
         .flat_map(|e| &e.rows)
         .any(|r| r.expected.is_some() && r.got == Verdict::Unknown);
     finish(code, args.fail_on_unknown, unknown)
+}
+
+/// The summary on stdout, in the format asked for.
+fn print_summary(entries: &[CheckEntry], args: &Args) {
+    match args.format {
+        Format::Text if args.quiet => print(&check_text_quiet(entries, args.allow_unknown)),
+        Format::Text => {
+            let show_time = std::io::stdout().is_terminal();
+            print(&check_text(entries, args.allow_unknown, show_time));
+        }
+        Format::Json => print(&check_json(entries, args.allow_unknown)),
+    }
+}
+
+/// The files to judge, in the order of the paths (a path that could not
+/// be searched keeps its place as an unjudged entry, so CI reports show it
+/// where it was asked for), narrowed by `--filter`; exit 2 when the filter
+/// matches nothing.
+fn discover(args: &Args) -> Result<Vec<Result<PathBuf, CheckEntry>>, Code> {
+    let mut found: Vec<Result<PathBuf, CheckEntry>> = Vec::new();
+    for path in &args.paths {
+        match scenario_files(path) {
+            Ok(files) => found.extend(files.into_iter().map(Ok)),
+            Err(message) => {
+                output::eprint_line(&message);
+                found.push(Err(unjudged(path, message)));
+            }
+        }
+    }
+    if let Some(pattern) = &args.filter {
+        found.retain(|f| f.as_ref().map_or(true, |file| selected(file, pattern)));
+        if found.is_empty() {
+            return Err(super::usage(&format!(
+                "no scenario file or name matches --filter {pattern:?}"
+            )));
+        }
+    }
+    Ok(found)
 }
 
 /// `--filter`: the file's path contains the pattern, or the `name` of the

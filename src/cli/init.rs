@@ -18,8 +18,10 @@ pub enum RefreshArg {
     /// Each call that meets a 401 refreshes on its own.
     Naive,
     /// One refresh in flight per tab; the other calls wait for it.
+    #[value(alias = "single_flight")]
     SingleFlight,
     /// One refresh in flight across the tabs (a lock in shared storage).
+    #[value(alias = "cross_tab")]
     CrossTab,
 }
 

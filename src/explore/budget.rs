@@ -84,6 +84,28 @@ pub struct Snapshot {
     pub runs: u64,
 }
 
+impl Snapshot {
+    /// An exhaustive search's figures.
+    pub fn of(states: usize, depth: u64, frontier: usize, stored_bytes: u64) -> Snapshot {
+        Snapshot {
+            states: states as u64,
+            depth,
+            frontier: frontier as u64,
+            stored_bytes,
+            runs: 0,
+        }
+    }
+
+    /// Random or PCT runs' figures.
+    pub fn runs(runs: u64, steps: u64) -> Snapshot {
+        Snapshot {
+            states: steps,
+            runs,
+            ..Snapshot::default()
+        }
+    }
+}
+
 /// Watches a search run (the CLI's live progress line). Called from the
 /// search's own thread; must be cheap and must not block.
 pub trait Progress: Send + Sync {

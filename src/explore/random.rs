@@ -280,11 +280,7 @@ pub(super) fn collect<P: Protocol, M: Monitor<P>>(
             break;
         }
         if i % 256 == 0 {
-            budget.observe(Snapshot {
-                states: out.states,
-                runs: out.runs,
-                ..Snapshot::default()
-            });
+            budget.observe(Snapshot::runs(out.runs, out.states));
         }
         let run = run(i)?;
         out.runs += 1;

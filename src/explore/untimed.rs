@@ -323,18 +323,9 @@ where
             + table_bytes(self.sleeping.capacity(), 24)
             + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
             + frontier_bytes;
-        let (states, depth, frontier) = (
-            self.visited.len() as u64,
-            self.stats.depth,
-            self.stats.peak_frontier,
-        );
-        self.budget.observe(Snapshot {
-            states,
-            depth,
-            frontier,
-            stored_bytes: stored,
-            runs: 0,
-        });
+        let frontier = self.stats.peak_frontier as usize;
+        let snapshot = Snapshot::of(self.visited.len(), self.stats.depth, frontier, stored);
+        self.budget.observe(snapshot);
         if let Some(hit) = self.budget.exceeded(stored) {
             self.bound_hit = Some(hit);
             self.stop = true;
