@@ -104,6 +104,7 @@ pub struct Scratch<P: Protocol> {
     order: Vec<u32>,
     sorted: Vec<P::Msg>,
     orbit: Vec<P::Msg>,
+    digests: Vec<(u64, u64)>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -115,6 +116,7 @@ impl<P: Protocol> Default for Scratch<P> {
             order: Vec::new(),
             sorted: Vec::new(),
             orbit: Vec::new(),
+            digests: Vec::new(),
         }
     }
 }
@@ -279,7 +281,18 @@ impl<P: Protocol> UState<P> {
                     scratch.orbit.clear();
                 }
                 // One sort gives the key's message order and the ranks.
-                rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
+                if orbits {
+                    let digests = &mut scratch.digests;
+                    rank_by_digest(
+                        &scratch.orbit,
+                        &scratch.msgs,
+                        digests,
+                        &mut scratch.order,
+                        ranks,
+                    );
+                } else {
+                    rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
+                }
                 let sorted = scratch
                     .order
                     .iter()
@@ -378,6 +391,46 @@ fn rank<M: Ord>(orbit: &[M], msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u
     for k in 0..order.len() {
         let i = order[k] as usize;
         if k > 0 && keys[order[k - 1] as usize] != keys[i] {
+            r += 1;
+        }
+        ranks[i] = r;
+    }
+}
+
+/// [`rank`] for orbit keys, faster: the index is sorted by the digests of
+/// each orbit key and message first (integer comparisons), by the values
+/// only on equal digests. The order is still a function of the values, so
+/// a key's bytes and its ranks depend only on the canonical state; on a
+/// digest collision two messages of one orbit may sit apart and get two
+/// ranks, which only costs reduction (both moves are taken).
+fn rank_by_digest<M: Ord + std::hash::Hash>(
+    orbit: &[M],
+    msgs: &[M],
+    digests: &mut Vec<(u64, u64)>,
+    order: &mut Vec<u32>,
+    ranks: &mut Vec<u16>,
+) {
+    let digest = |m: &M| {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(m)
+    };
+    digests.clear();
+    digests.extend(orbit.iter().zip(msgs).map(|(o, m)| (digest(o), digest(m))));
+    order.clear();
+    order.extend(0..msgs.len() as u32);
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        digests[a]
+            .cmp(&digests[b])
+            .then_with(|| orbit[a].cmp(&orbit[b]))
+            .then_with(|| msgs[a].cmp(&msgs[b]))
+    });
+    ranks.clear();
+    ranks.resize(msgs.len(), 0);
+    let mut r = 0u16;
+    for k in 0..order.len() {
+        let i = order[k] as usize;
+        if k > 0 && orbit[order[k - 1] as usize] != orbit[i] {
             r += 1;
         }
         ranks[i] = r;
