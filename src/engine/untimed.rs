@@ -397,12 +397,15 @@ fn rank<M: Ord>(orbit: &[M], msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u
     }
 }
 
-/// [`rank`] for orbit keys, faster: the index is sorted by the digests of
-/// each orbit key and message first (integer comparisons), by the values
-/// only on equal digests. The order is still a function of the values, so
-/// a key's bytes and its ranks depend only on the canonical state; on a
-/// digest collision two messages of one orbit may sit apart and get two
-/// ranks, which only costs reduction (both moves are taken).
+/// [`rank`] for orbit keys, faster. The key's message order sorts the
+/// index by the digests of each orbit key and message first (integer
+/// comparisons), by the values only on equal digests: still a function of
+/// the values, so a key's bytes depend only on the canonical state. The
+/// ranks are [`rank`]'s — dense ranks of the orbit keys in value order —
+/// found by sorting only the distinct orbit keys (one per run of equal
+/// keys in that order; on a digest collision one key may have two runs,
+/// which share its rank). Value-order ranks keep the order in which sleep
+/// sets take moves, hence every counterexample shown, as it was.
 fn rank_by_digest<M: Ord + std::hash::Hash>(
     orbit: &[M],
     msgs: &[M],
@@ -425,16 +428,34 @@ fn rank_by_digest<M: Ord + std::hash::Hash>(
             .then_with(|| orbit[a].cmp(&orbit[b]))
             .then_with(|| msgs[a].cmp(&msgs[b]))
     });
+    // Runs of equal orbit keys along the order: (first index, run number).
     ranks.clear();
     ranks.resize(msgs.len(), 0);
-    let mut r = 0u16;
+    let mut runs: Vec<u32> = Vec::new();
     for k in 0..order.len() {
         let i = order[k] as usize;
-        if k > 0 && orbit[order[k - 1] as usize] != orbit[i] {
+        if k == 0 || orbit[order[k - 1] as usize] != orbit[i] {
+            runs.push(i as u32);
+        }
+        ranks[i] = runs.len() as u16 - 1;
+    }
+    let mut by_value: Vec<u16> = (0..runs.len() as u16).collect();
+    by_value.sort_unstable_by(|&a, &b| {
+        orbit[runs[a as usize] as usize].cmp(&orbit[runs[b as usize] as usize])
+    });
+    let mut dense = vec![0u16; runs.len()];
+    let mut r = 0u16;
+    for k in 0..by_value.len() {
+        let (run, prev) = (
+            by_value[k] as usize,
+            k.checked_sub(1).map(|p| by_value[p] as usize),
+        );
+        if prev.is_some_and(|p| orbit[runs[p] as usize] != orbit[runs[run] as usize]) {
             r += 1;
         }
-        ranks[i] = r;
+        dense[run] = r;
     }
+    ranks.iter_mut().for_each(|x| *x = dense[*x as usize]);
 }
 
 /// Re-executes an untimed path, checking every choice against the untimed
