@@ -6,6 +6,7 @@ mod ci_reports;
 mod cli;
 mod cli_runs;
 mod corpus;
+mod corpus_golden;
 mod determinism;
 mod diagrams;
 mod docs;
