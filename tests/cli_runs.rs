@@ -253,6 +253,8 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
         "tests/data/scenarios/passing",
         "--por-max-states",
         "5000",
+        "--random-runs",
+        "200",
     ]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     for heading in [
@@ -260,6 +262,7 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
         "## Refresh race, naive client",
         "## Windowed corpus",
         "## Partial-order reduction (sleep sets) on the corpus",
+        "## Random runs on the seed race",
     ] {
         assert!(out.stdout.contains(heading), "{heading}\n{}", out.stdout);
     }
@@ -273,6 +276,30 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
     let (same, of) = compared.split_once(" of ").expect("`k of n`");
     assert_eq!(same, of, "{total}");
     assert_ne!(of, "0", "{total}");
+}
+
+#[test]
+fn bench_never_defaults_to_a_peers_folder_and_says_how_to_get_the_peers() {
+    let quick = [
+        "bench",
+        "--max-n",
+        "2",
+        "--naive-max-n",
+        "2",
+        "--no-corpus",
+        "--no-por-table",
+        "--random-runs",
+        "0",
+    ];
+    let missing = [&quick[..], &["--peers", "/nonexistent/peers"]].concat();
+    let out = tokenrace(&missing);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let feature_note = out.stdout.contains("built without the `peers` feature");
+    let missing_note = out.stdout.contains("/nonexistent/peers does not exist");
+    assert!(feature_note || missing_note, "{}", out.stdout);
+    let out = tokenrace(&quick);
+    let named = out.stdout.contains("--peers DIR") || out.stdout.contains("`peers` feature");
+    assert!(named, "{}", out.stdout);
 }
 
 #[test]

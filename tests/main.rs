@@ -8,6 +8,7 @@ mod cli_interrupt;
 mod cli_loop;
 mod cli_runs;
 mod corpus;
+mod corpus_golden;
 mod determinism;
 mod diagrams;
 mod discovery;

@@ -104,6 +104,7 @@ pub struct Scratch<P: Protocol> {
     order: Vec<u32>,
     sorted: Vec<P::Msg>,
     orbit: Vec<P::Msg>,
+    digests: Vec<(u64, u64)>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -115,6 +116,7 @@ impl<P: Protocol> Default for Scratch<P> {
             order: Vec::new(),
             sorted: Vec::new(),
             orbit: Vec::new(),
+            digests: Vec::new(),
         }
     }
 }
@@ -279,7 +281,18 @@ impl<P: Protocol> UState<P> {
                     scratch.orbit.clear();
                 }
                 // One sort gives the key's message order and the ranks.
-                rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
+                if orbits {
+                    let digests = &mut scratch.digests;
+                    rank_by_digest(
+                        &scratch.orbit,
+                        &scratch.msgs,
+                        digests,
+                        &mut scratch.order,
+                        ranks,
+                    );
+                } else {
+                    rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
+                }
                 let sorted = scratch
                     .order
                     .iter()
@@ -382,6 +395,67 @@ fn rank<M: Ord>(orbit: &[M], msgs: &[M], order: &mut Vec<u32>, ranks: &mut Vec<u
         }
         ranks[i] = r;
     }
+}
+
+/// [`rank`] for orbit keys, faster. The key's message order sorts the
+/// index by the digests of each orbit key and message first (integer
+/// comparisons), by the values only on equal digests: still a function of
+/// the values, so a key's bytes depend only on the canonical state. The
+/// ranks are [`rank`]'s — dense ranks of the orbit keys in value order —
+/// found by sorting only the distinct orbit keys (one per run of equal
+/// keys in that order; on a digest collision one key may have two runs,
+/// which share its rank). Value-order ranks keep the order in which sleep
+/// sets take moves, hence every counterexample shown, as it was.
+fn rank_by_digest<M: Ord + std::hash::Hash>(
+    orbit: &[M],
+    msgs: &[M],
+    digests: &mut Vec<(u64, u64)>,
+    order: &mut Vec<u32>,
+    ranks: &mut Vec<u16>,
+) {
+    let digest = |m: &M| {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(m)
+    };
+    digests.clear();
+    digests.extend(orbit.iter().zip(msgs).map(|(o, m)| (digest(o), digest(m))));
+    order.clear();
+    order.extend(0..msgs.len() as u32);
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        digests[a]
+            .cmp(&digests[b])
+            .then_with(|| orbit[a].cmp(&orbit[b]))
+            .then_with(|| msgs[a].cmp(&msgs[b]))
+    });
+    // Runs of equal orbit keys along the order: (first index, run number).
+    ranks.clear();
+    ranks.resize(msgs.len(), 0);
+    let mut runs: Vec<u32> = Vec::new();
+    for k in 0..order.len() {
+        let i = order[k] as usize;
+        if k == 0 || orbit[order[k - 1] as usize] != orbit[i] {
+            runs.push(i as u32);
+        }
+        ranks[i] = runs.len() as u16 - 1;
+    }
+    let mut by_value: Vec<u16> = (0..runs.len() as u16).collect();
+    by_value.sort_unstable_by(|&a, &b| {
+        orbit[runs[a as usize] as usize].cmp(&orbit[runs[b as usize] as usize])
+    });
+    let mut dense = vec![0u16; runs.len()];
+    let mut r = 0u16;
+    for k in 0..by_value.len() {
+        let (run, prev) = (
+            by_value[k] as usize,
+            k.checked_sub(1).map(|p| by_value[p] as usize),
+        );
+        if prev.is_some_and(|p| orbit[runs[p] as usize] != orbit[runs[run] as usize]) {
+            r += 1;
+        }
+        dense[run] = r;
+    }
+    ranks.iter_mut().for_each(|x| *x = dense[*x as usize]);
 }
 
 /// Re-executes an untimed path, checking every choice against the untimed

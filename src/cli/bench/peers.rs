@@ -300,6 +300,8 @@ fn stateright(bin: &Path, client: Client, n: u32, plain: bool, symmetric: bool) 
             args.insert(0, format!("n={n}"));
             let (out, secs, peak) = timed(dir, bin, &args)?;
             let violated = out.contains("VIOLATED");
+            // No count: the run failed (its compact encoding stops at N = 32).
+            number_after(&out, "unique states:")?;
             Some(PeerRow {
                 tool: "Stateright",
                 config,
