@@ -249,6 +249,8 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
         "3",
         "--naive-max-n",
         "2",
+        "--windowed-max-n",
+        "3",
         "--corpus",
         "tests/data/scenarios/passing",
         "--por-max-states",
@@ -260,6 +262,7 @@ fn bench_prints_every_table_and_the_partial_order_runs_agree() {
     for heading in [
         "## Refresh race, single-flight client",
         "## Refresh race, naive client",
+        "## Refresh race, single-flight client, windowed",
         "## Windowed corpus",
         "## Partial-order reduction (sleep sets) on the corpus",
         "## Random runs on the seed race",

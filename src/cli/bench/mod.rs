@@ -115,25 +115,13 @@ pub fn execute(args: &Args) -> Code {
     let mut out = table::family(&verify, &peer_verify, &settings);
     out.push_str(&peers::symmetry_table(&verify, &peer_verify));
     out.push_str(&table::bugs(&bug, &peer_bug));
-    if !args.no_windowed {
-        eprint_line("bench: single-flight family (windowed, must hold)");
-        let sizes = family::windowed_sizes(args.windowed_max_n);
-        let client = family::Client::SingleFlight;
-        let windowed = family::run_sizes(client, &sizes, true, &settings);
-        let missing: Vec<u32> = sizes
-            .iter()
-            .copied()
-            .filter(|n| windowed.iter().any(|w| w.n == *n) && !verify.iter().any(|v| v.n == *n))
-            .collect();
-        let mut untimed = family::run_sizes(client, &missing, false, &settings);
-        untimed.extend(verify.iter().cloned());
-        out.push_str(&table::windowed(&windowed, &untimed, &settings));
-        code = code.max(family::code(&windowed, &[]));
-    }
     out.push_str(&peers.notes());
     if args.random_runs > 0 {
         eprint_line("bench: random runs on the seed race (events per second per core)");
         out.push_str(&random::table(&random::run(args.random_runs)));
+    }
+    if !args.no_windowed {
+        code = code.max(windowed(args, &verify, &settings, &mut out));
     }
     if !args.no_corpus {
         let rows = corpus::run(&args.corpus, &settings);
@@ -146,6 +134,30 @@ pub fn execute(args: &Args) -> Code {
     }
     print(&out);
     code
+}
+
+/// Runs the windowed single-flight family, appends its table beside the
+/// untimed counts (running the untimed sizes the untimed family skipped)
+/// and returns its exit code.
+fn windowed(
+    args: &Args,
+    verify: &[family::Row],
+    settings: &family::Settings,
+    out: &mut String,
+) -> Code {
+    eprint_line("bench: single-flight family (windowed, must hold)");
+    let sizes = family::windowed_sizes(args.windowed_max_n);
+    let client = family::Client::SingleFlight;
+    let windowed = family::run_sizes(client, &sizes, true, settings);
+    let missing: Vec<u32> = sizes
+        .iter()
+        .copied()
+        .filter(|n| windowed.iter().any(|w| w.n == *n) && !verify.iter().any(|v| v.n == *n))
+        .collect();
+    let mut untimed = family::run_sizes(client, &missing, false, settings);
+    untimed.extend(verify.iter().cloned());
+    out.push_str(&table::windowed(&windowed, &untimed, settings));
+    family::code(&windowed, &[])
 }
 
 /// Appends a corpus table and returns its exit code, or reports why the
