@@ -447,6 +447,32 @@ fn non_atomic_rotation_commits_at_its_own_interleaving_point_and_can_fork() {
 }
 
 #[test]
+fn a_client_that_hangs_is_stopped_at_the_run_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let run = tokenrace(&[
+        "serve",
+        SEED,
+        "--run-timeout",
+        "1",
+        "--out",
+        &out,
+        "--",
+        "sh",
+        "-c",
+        "sleep 30 & sleep 30",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("wall-clock bound"), "{}", run.stderr);
+    let trace = std::fs::read_to_string(
+        dir.path()
+            .join("000-two-request-rotation-race.serve.trace.json"),
+    )
+    .unwrap();
+    assert!(trace.contains("the client reported no outcome"), "{trace}");
+}
+
+#[test]
 fn serve_usage_errors_exit_2() {
     let run = tokenrace(&["serve", SEED, "--explore", "3"]);
     assert_eq!(run.code, 2, "--explore needs a command");
