@@ -16,4 +16,5 @@ mod presets;
 mod properties;
 mod reductions;
 mod serve;
+mod serve_runs;
 mod vacuity;
