@@ -26,5 +26,6 @@ mod properties;
 mod reductions;
 mod serve;
 mod serve_clients;
+mod serve_runs;
 mod vacuity;
 mod zones;

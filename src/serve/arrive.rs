@@ -213,7 +213,7 @@ impl Server {
         self.follow_script(until_login);
         let (family, at, rt) = self.core.login();
         self.observed.issued(who.0, family);
-        let answer = self.token_answer(at, rt, scope, nonce);
+        let issued = self.core.now;
         let mut entry = self.message(&who.2, "auth", label.to_string(), Vec::new());
         entry
             .notes
@@ -227,7 +227,8 @@ impl Server {
         );
         self.record(back, &[]);
         self.follow_script(after);
-        answer
+        // After the clock moved: `expires_in` is what is left when the client uses it.
+        self.token_answer(at, rt, scope, nonce, issued)
     }
 
     fn authorize(&mut self, query: &BTreeMap<String, String>) -> Reply {

@@ -126,3 +126,70 @@ impl Systematic {
         self.queue.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(options: &[&str]) -> Decision {
+        Decision {
+            options: options.iter().map(|s| s.to_string()).collect(),
+            chosen: 0,
+        }
+    }
+
+    /// Plays a fixed tree: at every decision the same two options.
+    fn runs_of(max_deviations: Option<u32>, depth: usize) -> usize {
+        let mut systematic = Systematic::new(max_deviations);
+        let mut runs = 0;
+        while let Some(prefix) = systematic.next_prefix() {
+            runs += 1;
+            let mut decisions = Vec::new();
+            for j in 0..depth {
+                let mut d = decision(&[&format!("a{j}"), &format!("b{j}")]);
+                d.chosen = match prefix.get(j) {
+                    Some(key) => d.options.iter().position(|o| o == key).unwrap(),
+                    None => 0,
+                };
+                decisions.push(d);
+            }
+            systematic.expand(&decisions);
+        }
+        runs
+    }
+
+    #[test]
+    fn systematic_runs_make_every_order_once() {
+        assert_eq!(runs_of(None, 3), 8, "2^3 orders");
+        assert_eq!(
+            runs_of(Some(1), 3),
+            4,
+            "oldest-first plus one deviation at each of 3 decisions"
+        );
+        assert_eq!(runs_of(Some(0), 3), 1);
+    }
+
+    #[test]
+    fn a_deviation_bound_that_cuts_says_so() {
+        let mut systematic = Systematic::new(Some(0));
+        systematic.next_prefix();
+        systematic.expand(&[decision(&["a", "b"])]);
+        assert!(systematic.cut);
+        assert_eq!(systematic.remaining(), 0);
+    }
+
+    #[test]
+    fn a_prefix_that_cannot_be_followed_is_a_divergence_then_oldest_first() {
+        let mut prefix = Prefix::new(vec!["x".to_string()], None);
+        let options = [Option_ {
+            key: "y",
+            actor: "tab1",
+            stage: "handle",
+            kind: crate::serve::server::Kind::Api(crate::model::token::At(1)),
+            answer: None,
+        }];
+        assert_eq!(prefix.choose(&options), 0);
+        assert_eq!(prefix.divergences().len(), 1);
+        assert!(prefix.divergences()[0].contains("`x`"));
+    }
+}
