@@ -55,7 +55,7 @@ fn require(tool: Tool) {
         }
     };
     if let Some(what) = missing {
-        panic!("the real clients need {what}, which is not installed: {INSTALL}");
+        panic!("the real clients are not installed (missing: {what}): {INSTALL}");
     }
 }
 
