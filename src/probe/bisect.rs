@@ -57,6 +57,7 @@ pub fn bisect(
         if hi.saturating_sub(lo) <= RESOLUTION_MS + slack {
             break;
         }
+        let before = (lo, hi);
         match trial(lo + (hi - lo) / 2)? {
             Some(Trial::Worked {
                 since_answer,
@@ -74,6 +75,9 @@ pub fn bisect(
             }
             None => break,
         }
+        if (lo, hi) == before {
+            break; // the answer latency leaves nothing to gain
+        }
     }
     Ok(Some((lo, Some(hi.max(lo + 1)))))
 }
@@ -86,10 +90,14 @@ mod tests {
     fn server(life: u64, latency: u64) -> impl FnMut(u64) -> Result<Option<Trial>, ProbeError> {
         move |wait| {
             Ok(Some(if wait + latency < life {
-                Trial::Worked { since_answer: wait }
+                Trial::Worked {
+                    since_answer: wait,
+                    slack: latency,
+                }
             } else {
                 Trial::Refused {
                     since_sent: wait + 2 * latency,
+                    slack: latency,
                 }
             }))
         }
@@ -109,7 +117,7 @@ mod tests {
             };
             assert!(lo < life && life <= hi, "{life} not in ({lo}, {hi}]");
             assert!(
-                hi - lo <= RESOLUTION_MS + 2 * latency,
+                hi - lo <= RESOLUTION_MS + 3 * latency,
                 "({lo}, {hi}] too wide"
             );
         }
