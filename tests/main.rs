@@ -21,6 +21,7 @@ mod presets;
 mod probe_dot;
 mod probe_oidc;
 mod probe_race;
+mod probe_serve;
 mod probe_servers;
 mod properties;
 mod reductions;

@@ -10,24 +10,29 @@
 use super::{ProbeError, BISECT_STEPS, RESOLUTION_MS};
 use std::time::Instant;
 
-/// One trial's outcome with the time that bounds the lifetime, in ms.
+/// One trial's outcome with the time that bounds the lifetime, in ms, and
+/// how long the request that started the clock took (`slack`: the bounds
+/// cannot be closer than that).
 pub enum Trial {
-    Worked { since_answer: u64 },
-    Refused { since_sent: u64 },
+    Worked { since_answer: u64, slack: u64 },
+    Refused { since_sent: u64, slack: u64 },
 }
 
 impl Trial {
-    /// The outcome of a request made now, for a clock started by a
+    /// The outcome of a request sent at `tried`, for a clock started by a
     /// request sent at `sent` and answered at `answered`.
-    pub fn of(worked: bool, sent: Instant, answered: Instant) -> Trial {
-        let ms = |since: Instant| u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+    pub fn of(worked: bool, sent: Instant, answered: Instant, tried: Instant) -> Trial {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let slack = ms(answered.duration_since(sent));
         if worked {
             Trial::Worked {
-                since_answer: ms(answered),
+                since_answer: ms(tried.duration_since(answered)),
+                slack,
             }
         } else {
             Trial::Refused {
-                since_sent: ms(sent),
+                since_sent: ms(tried.duration_since(sent)),
+                slack,
             }
         }
     }
@@ -36,25 +41,42 @@ impl Trial {
 /// `(lo, Some(hi))`: worked after `lo` ms, refused after `hi`; `(lo, None)`:
 /// still worked after `lo` ≥ `max_ms`. `None` when a trial could not run.
 /// One trial at `max_ms`, then at most `BISECT_STEPS` until the interval is
-/// at most `RESOLUTION_MS` wide.
+/// at most `RESOLUTION_MS` wider than the slowest answer that started a
+/// clock (a slow server cannot be bracketed more closely).
 pub fn bisect(
     max_ms: u64,
     mut trial: impl FnMut(u64) -> Result<Option<Trial>, ProbeError>,
 ) -> Result<Option<(u64, Option<u64>)>, ProbeError> {
-    let mut hi = match trial(max_ms)? {
+    let (mut hi, mut slack) = match trial(max_ms)? {
         None => return Ok(None),
-        Some(Trial::Worked { since_answer }) => return Ok(Some((since_answer, None))),
-        Some(Trial::Refused { since_sent }) => since_sent,
+        Some(Trial::Worked { since_answer, .. }) => return Ok(Some((since_answer, None))),
+        Some(Trial::Refused { since_sent, slack }) => (since_sent, slack),
     };
     let mut lo = 0u64;
     for _ in 0..BISECT_STEPS {
-        if hi.saturating_sub(lo) <= RESOLUTION_MS {
+        if hi.saturating_sub(lo) <= RESOLUTION_MS + slack {
             break;
         }
+        let before = (lo, hi);
         match trial(lo + (hi - lo) / 2)? {
-            Some(Trial::Worked { since_answer }) => lo = lo.max(since_answer),
-            Some(Trial::Refused { since_sent }) => hi = hi.min(since_sent),
+            Some(Trial::Worked {
+                since_answer,
+                slack: s,
+            }) => {
+                lo = lo.max(since_answer);
+                slack = slack.max(s);
+            }
+            Some(Trial::Refused {
+                since_sent,
+                slack: s,
+            }) => {
+                hi = hi.min(since_sent);
+                slack = slack.max(s);
+            }
             None => break,
+        }
+        if (lo, hi) == before {
+            break; // the answer latency leaves nothing to gain
         }
     }
     Ok(Some((lo, Some(hi.max(lo + 1)))))
@@ -68,10 +90,14 @@ mod tests {
     fn server(life: u64, latency: u64) -> impl FnMut(u64) -> Result<Option<Trial>, ProbeError> {
         move |wait| {
             Ok(Some(if wait + latency < life {
-                Trial::Worked { since_answer: wait }
+                Trial::Worked {
+                    since_answer: wait,
+                    slack: latency,
+                }
             } else {
                 Trial::Refused {
                     since_sent: wait + 2 * latency,
+                    slack: latency,
                 }
             }))
         }
@@ -91,7 +117,7 @@ mod tests {
             };
             assert!(lo < life && life <= hi, "{life} not in ({lo}, {hi}]");
             assert!(
-                hi - lo <= RESOLUTION_MS + 2 * latency,
+                hi - lo <= RESOLUTION_MS + 3 * latency,
                 "({lo}, {hi}] too wide"
             );
         }

@@ -42,8 +42,9 @@ fn replay_after(
     }
     sleep(endpoint, Duration::from_millis(wait_ms));
     let label = format!("grace: replay {wait_ms}ms after the rotation");
+    let tried = Instant::now();
     let replay = endpoint.refresh(&a, &label, &pair.refresh)?;
-    Ok(Some(Trial::of(replay.ok(), sent, answered)))
+    Ok(Some(Trial::of(replay.ok(), sent, answered, tried)))
 }
 
 /// RT0 → RT1 → RT2, then replay RT0 at once: `any_ancestor` if it works.

@@ -38,8 +38,9 @@ fn unused_after(
     let answered = Instant::now();
     sleep(endpoint, Duration::from_millis(wait_ms));
     let label = format!("lifetime: unused RT after {wait_ms}ms");
+    let tried = Instant::now();
     let answer = endpoint.refresh(&agent(), &label, &pair.refresh)?;
-    Ok(Some(Trial::of(answer.ok(), sent, answered)))
+    Ok(Some(Trial::of(answer.ok(), sent, answered, tried)))
 }
 
 fn sliding(

@@ -2,11 +2,11 @@
 //! so one probe's replays cannot poison the next; with a single family
 //! only the first probe runs and the rest are listed as not run.
 //!
-//! Request counts (docs/probe.md): first family ≤ 7; each bisection
+//! Request counts (docs/probe.md): first family ≤ 8; each bisection
 //! trial 3 (grace) or 2 (lifetime), at most 1 + `BISECT_STEPS` trials per
 //! search; refresh_expiry 3; scope 4; until-used 4; reuse 6; each race
 //! round 1 + `--race`. With the limits in `mod.rs`: at most
-//! 7 + 33 + 22 + 3 + 4 + 4 + 6 + 20 × 17 = 419 < `MAX_REQUESTS`.
+//! 8 + 33 + 22 + 3 + 4 + 4 + 6 + 20 × 17 = 420 < `MAX_REQUESTS`.
 
 use super::family::{Families, Pair};
 use super::http::{agent, Answer, Endpoint};
@@ -95,6 +95,10 @@ pub fn run_all(
 fn first_family(endpoint: &Endpoint, pair: Pair, f: &mut Findings) -> Result<(), ProbeError> {
     let a = agent();
     endpoint.note("probe rotation: refresh, then replay the parent at once");
+    let at0_before = match &pair.access {
+        Some(at0) => endpoint.resource(&a, "previous AT before the refresh", at0)?,
+        None => None,
+    };
     let first = endpoint.refresh(&a, "rotation", &pair.refresh)?;
     if !first.ok() {
         f.refresh_error = Some((first.status, first.error.clone()));
@@ -107,8 +111,10 @@ fn first_family(endpoint: &Endpoint, pair: Pair, f: &mut Findings) -> Result<(),
     f.first = Some(first.clone());
     let rotated = first.refresh.as_ref().is_some_and(|rt| *rt != pair.refresh);
     f.rotation = Some(rotated);
-    if let Some(at0) = &pair.access {
-        f.parent_access_dies = endpoint.resource(&a, "previous AT", at0)?.map(|ok| !ok);
+    if let (Some(at0), Some(true)) = (&pair.access, at0_before) {
+        f.parent_access_dies = endpoint
+            .resource(&a, "previous AT after", at0)?
+            .map(|ok| !ok);
     }
     if !rotated {
         let again = endpoint.refresh(&a, "same RT again", &pair.refresh)?;
