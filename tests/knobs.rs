@@ -1,6 +1,10 @@
 //! Random small scenarios for the reduction tests: 1–3 clients with the
 //! strategies, stores, devices, policies and (v1.1) settings that reach
 //! every part of the model a reduction must get right.
+//!
+//! Every knob is drawn independently and the draw is then repaired into the
+//! search bounds ([`Knobs::within_bounds`]), so the properties compare
+//! complete searches only, without throwing cases away.
 
 use proptest::prelude::*;
 use tokenrace::scenario::{parse, Scenario};
