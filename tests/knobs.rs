@@ -1,6 +1,10 @@
 //! Random small scenarios for the reduction tests: 1–3 clients with the
 //! strategies, stores, devices, policies and (v1.1) settings that reach
 //! every part of the model a reduction must get right.
+//!
+//! Every knob is drawn independently and the draw is then repaired into the
+//! search bounds ([`Knobs::within_bounds`]), so the properties compare
+//! complete searches only, without throwing cases away.
 
 use proptest::prelude::*;
 use tokenrace::scenario::{parse, Scenario};
@@ -155,16 +159,17 @@ impl Knobs {
             + usize::from(self.extras == 2 && !self.untimed)
     }
 
-    /// Repairs (never filters) a draw into the bounds: first fewer
-    /// requests per action, then fewer request actions, then no logout, no
-    /// stolen AT, no replay, and last fewer clients.
+    /// Repairs (never filters) a draw into the bounds, keeping concurrency
+    /// (two calls of one action) longest, since the reductions hinge on it:
+    /// first at most two calls per action, then fewer actions, then no
+    /// logout, stolen AT or replay, then one call, and last fewer clients.
     pub(crate) fn within_bounds(mut self) -> Self {
         while self.work() > MAX_WORK {
             let last = self
                 .requests
                 .last_mut()
                 .expect("at least one request action");
-            if *last > 1 {
+            if *last > 2 {
                 *last -= 1;
             } else if self.requests.len() > 1 {
                 self.requests.pop();
@@ -174,6 +179,8 @@ impl Knobs {
                 self.extras = 0;
             } else if self.steal_and_replay {
                 self.steal_and_replay = false;
+            } else if self.requests[0] > 1 {
+                self.requests[0] -= 1;
             } else {
                 self.strategies.pop();
             }

@@ -4,7 +4,7 @@
 //! footprints' claim of independence checked pair by pair.
 
 use crate::knobs::{scenario, untimed_knobs};
-use crate::reductions::{assert_complete, reduction_config, summary, CASES};
+use crate::reductions::{assert_complete, reduction_config, summary, AUDIT_CASES, CASES};
 use proptest::prelude::*;
 use tokenrace::check::{self, ExploreOptions, Report, Strategy as Search, Verdict};
 use tokenrace::scenario::Scenario;
@@ -55,6 +55,10 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    #![proptest_config(reduction_config(AUDIT_CASES))]
 
     /// The sharpest check of the footprints: deliveries they call
     /// independent commute, with the same facts either way, state by state.

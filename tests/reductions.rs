@@ -15,6 +15,9 @@ use tokenrace::scenario::Scenario;
 pub(crate) const CASES: u32 = 32;
 /// Cases of the thread-count comparison (four searches each).
 const THREAD_CASES: u32 = 12;
+/// Cases of the state-by-state audits: each is one bounded pass, and the
+/// audits are what catch a renaming or footprint that misses a field.
+pub(crate) const AUDIT_CASES: u32 = 128;
 
 fn explore(s: &Scenario, no_symmetry: bool, threads: usize) -> Report {
     let options = ExploreOptions {
@@ -94,7 +97,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(reduction_config(CASES))]
+    #![proptest_config(reduction_config(AUDIT_CASES))]
 
     /// The sharpest check of the renaming: states merged by symmetry must
     /// have the same successors (keys and properties hit), state by state.

@@ -179,7 +179,7 @@ fn broken(page: &Path, target: &str) -> Option<String> {
     if !path.exists() {
         return Some(format!("no file {}", path.display()));
     }
-    if anchor.is_empty() || path.is_dir() || path.extension().is_none_or(|e| e != "md") {
+    if anchor.is_empty() || path.is_dir() || path.extension().map_or(true, |e| e != "md") {
         return None;
     }
     let text = std::fs::read_to_string(&path).expect("readable");
