@@ -42,13 +42,18 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let order = canonical_order(w, client as u8, msgs, timers);
+        let order = canonical_order(
+            w,
+            u8::try_from(client).expect("validated: at most 255 clients"),
+            msgs,
+            timers,
+        );
         if order.iter().enumerate().all(|(new, old)| new == *old) {
             continue;
         }
         let mut number = vec![0u16; order.len()];
         for (new, &old) in order.iter().enumerate() {
-            number[old] = new as u16 + 1;
+            number[old] = u16::try_from(new + 1).expect("a request number");
         }
         let renumber = |id: RequestId| -> RequestId {
             if id.client as usize != client || id.number == 0 {
