@@ -12,6 +12,7 @@ mod discovery;
 mod docs;
 mod knobs;
 mod metamorphic;
+mod mutations;
 mod partial_order;
 mod presets;
 mod properties;
