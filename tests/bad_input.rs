@@ -74,6 +74,7 @@ const CASES: &[(&str, &str)] = &[
     ("reserved-client-name", "clients[2].name"),
     ("retries-above-255", "clients[0].retries"),
     ("schedule-nth-zero", "schedule[0].nth"),
+    ("schedule-request-not-started", "schedule[0].from"),
     ("schedule-unknown-actor", "schedule[1].from"),
     ("seed-too-large", "seed"),
     ("skew-without-by", "script[4].by"),
