@@ -10,6 +10,8 @@ const DIR: &str = "tests/data/bad";
 /// Each bad file and the field path its one error must name ("" = the
 /// whole document: the file is not a JSON object at all).
 const CASES: &[(&str, &str)] = &[
+    ("256-logins", "script[255]"),
+    ("300-clients", "clients[255]"),
     ("at-after-horizon", "script[3].at"),
     ("attack-with-both-tokens", "script[5].token"),
     ("bad-duration-unit", "auth.grace"),
@@ -19,6 +21,9 @@ const CASES: &[(&str, &str)] = &[
     ("client-as-list", "clients[1]"),
     ("comment", ""),
     ("commit-latency-min-above-max", "auth.commit_latency"),
+    ("count-30000-too-many-tokens", "script"),
+    ("count-40000-twice", "script[2].count"),
+    ("count-65536", "script[1].count"),
     ("count-zero", "script[1].count"),
     ("cross-tab-with-memory", "clients[1].refresh"),
     ("deeply-nested-description", "description"),
@@ -67,7 +72,9 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("refresh-error-out-of-range", "auth.refresh_error"),
     ("reserved-client-name", "clients[2].name"),
+    ("retries-above-255", "clients[0].retries"),
     ("schedule-nth-zero", "schedule[0].nth"),
+    ("schedule-request-not-started", "schedule[0].from"),
     ("schedule-unknown-actor", "schedule[1].from"),
     ("seed-too-large", "seed"),
     ("skew-without-by", "script[4].by"),

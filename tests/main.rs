@@ -15,6 +15,7 @@ mod discovery;
 mod docs;
 mod knobs;
 mod metamorphic;
+mod mutations;
 mod orbits;
 mod partial_order;
 mod presets;

@@ -52,7 +52,8 @@ pub fn steal(m: &Model, w: &mut World, client: ClientIx, kind: TokenKind, out: &
             why: "the store is empty",
         });
     };
-    let theft = w.attacker.window_closed.len() as u8;
+    let theft =
+        u8::try_from(w.attacker.window_closed.len()).expect("validated: at most 255 steals");
     w.attacker.window_closed.push(false);
     if let Some(window) = m.attacker_window {
         // "later than" the window: the deadline is the first instant past it.
@@ -91,7 +92,8 @@ pub fn attack(w: &mut World, kind: TokenKind, out: &mut Out) {
     if kind != TokenKind::Refresh {
         if let Some((at, theft)) = w.attacker.at {
             w.attacker.calls.push(theft);
-            let n = w.attacker.calls.len() as u16;
+            let n = u16::try_from(w.attacker.calls.len())
+                .expect("validated: at most 65535 script entries");
             out.send(Msg::Api {
                 from: Caller::Attacker(n),
                 at,
@@ -102,7 +104,8 @@ pub fn attack(w: &mut World, kind: TokenKind, out: &mut Out) {
     if kind != TokenKind::Access {
         if let Some((rt, theft)) = w.attacker.rt {
             w.attacker.replays.push(theft);
-            let n = w.attacker.replays.len() as u16;
+            let n = u16::try_from(w.attacker.replays.len())
+                .expect("validated: at most 65535 script entries");
             out.send(Msg::Refresh {
                 from: Refresher::Attacker(n),
                 rt,

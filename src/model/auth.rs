@@ -36,7 +36,8 @@ enum Check {
 
 /// A login: a new family and its first pair (the exchange is not raced).
 pub fn login(m: &Model, w: &mut World, out: &mut Out) -> (Family, At, Rt) {
-    let family = Family(w.auth.families.len() as u8);
+    let family =
+        Family(u8::try_from(w.auth.families.len()).expect("validated: at most 255 logins"));
     w.auth.families.push(FamilyRecord {
         revoked: None,
         expired: false,
@@ -71,7 +72,7 @@ fn issue_at(m: &Model, w: &mut World, family: Family, parent: Option<Rt>, out: &
         marked: m.marks_needed,
         parent,
     });
-    let at = At(w.auth.ats.len() as u16);
+    let at = At(u16::try_from(w.auth.ats.len()).expect("asserted above"));
     out.timer(
         Timer::AtExpiry(at),
         When::After(m.access_ttl),
@@ -104,7 +105,7 @@ fn issue_rt(m: &Model, w: &mut World, family: Family, parent: Option<Rt>, out: &
         depth,
         grace_hits: 0,
     });
-    let rt = Rt(w.auth.rts.len() as u16);
+    let rt = Rt(u16::try_from(w.auth.rts.len()).expect("asserted above"));
     w.family_mut(family).newest_rt = rt;
     if m.scenario.auth.refresh_expiry == RefreshExpiry::Sliding {
         out.timer(
@@ -268,7 +269,7 @@ pub fn revoke(m: &Model, w: &mut World, family: Family, why: Revocation, out: &m
         for (i, record) in w.auth.ats.iter().enumerate() {
             if record.family == family && record.live {
                 out.send(Msg::Deny {
-                    at: At(i as u16 + 1),
+                    at: At(u16::try_from(i + 1).expect("an issued AT number")),
                 });
             }
         }

@@ -97,7 +97,8 @@ pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut O
         let state = &mut w.clients[client as usize];
         let id = RequestId {
             client,
-            number: state.requests.len() as u16 + 1,
+            number: u16::try_from(state.requests.len() + 1)
+                .expect("validated: at most 65535 requests per client"),
         };
         state.requests.push(Request {
             phase: Phase::Done(End::SessionError),
@@ -223,7 +224,7 @@ pub fn incomplete(w: &World) -> impl Iterator<Item = RequestId> + '_ {
             .filter(|(_, r)| !r.is_done())
             .map(move |(n, _)| RequestId {
                 client: c as ClientIx,
-                number: n as u16 + 1,
+                number: u16::try_from(n + 1).expect("validated: at most 65535 requests per client"),
             })
     })
 }

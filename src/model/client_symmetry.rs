@@ -309,7 +309,8 @@ fn apply(
         number: id.number,
     };
     let resource_map = |count: usize, of: &dyn Fn(&ClientConfig) -> Option<u8>| {
-        let mut map: Vec<u8> = (0..count as u8).collect();
+        let mut map: Vec<u8> =
+            (0..u8::try_from(count).expect("validated: at most 255 clients")).collect();
         for (old, config) in m.clients.iter().enumerate() {
             if let (Some(from), Some(to)) = (of(config), of(&m.clients[perm[old] as usize])) {
                 map[from as usize] = to;

@@ -119,10 +119,10 @@ fn window(pair: [scenario::Duration; 2]) -> Window {
 /// Index of `key` in `keys`, appending it when new (stable first-seen order).
 fn intern(keys: &mut Vec<String>, key: String) -> u8 {
     match keys.iter().position(|k| *k == key) {
-        Some(i) => i as u8,
+        Some(i) => u8::try_from(i).expect("validated: at most 255 clients"),
         None => {
             keys.push(key);
-            (keys.len() - 1) as u8
+            u8::try_from(keys.len() - 1).expect("validated: at most 255 clients")
         }
     }
 }
@@ -157,14 +157,15 @@ impl Model {
                     scope,
                     strategy: c.refresh,
                     proactive: c.proactive.map(|d| d.millis()),
-                    retries: c.retries.min(u8::MAX as u32) as u8,
+                    retries: u8::try_from(c.retries).expect("validated: retries ≤ 255"),
                     recheck_store: c.recheck_store,
                     newest_wins: c.store_policy == scenario::StorePolicy::NewestWins,
                     readable: c.storage != Storage::Cookie,
                     reads_rt: c.reads_rt,
                     on_refresh_failure: c.on_refresh_failure,
                     timeout: c.timeout.map(|d| d.millis()),
-                    refresh_retries: c.refresh_retries.min(u8::MAX as u32 - 1) as u8,
+                    refresh_retries: u8::try_from(c.refresh_retries)
+                        .expect("validated: refresh_retries ≤ 254"),
                     after_logout: c.after_logout,
                     preflight: c.preflight,
                 }

@@ -91,7 +91,9 @@ impl Protocol for Model {
     fn init(&self, out: &mut Out) -> World {
         for (index, (at, _)) in self.script.iter().enumerate() {
             out.timer(
-                Timer::Script(index as u16),
+                Timer::Script(
+                    u16::try_from(index).expect("validated: at most 65535 script entries"),
+                ),
                 When::At(*at),
                 Urgency::Ordinary,
             );

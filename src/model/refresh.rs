@@ -306,7 +306,7 @@ fn wake_waiters(m: &Model, w: &mut World, scope: u8, outcome: Outcome, out: &mut
         for n in 0..w.clients[c].requests.len() {
             let id = RequestId {
                 client: c as ClientIx,
-                number: n as u16 + 1,
+                number: u16::try_from(n + 1).expect("validated: at most 65535 requests per client"),
             };
             if let Phase::Waiting { trigger } = w.request(id).phase {
                 let family = Some(w.at(trigger).family);

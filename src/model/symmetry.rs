@@ -105,7 +105,13 @@ fn canonicalize_with(
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let (signature, least) = signatures(w, client as u8, msgs, timers, ranks);
+        let (signature, least) = signatures(
+            w,
+            u8::try_from(client).expect("validated: at most 255 clients"),
+            msgs,
+            timers,
+            ranks,
+        );
         let mut order: Vec<usize> = (0..signature.len()).collect();
         order.sort_by_key(|&i| (signature[i], least[i]));
         if !order.iter().enumerate().all(|(new, old)| new == *old) {
@@ -137,7 +143,7 @@ fn canonicalize_with(
 fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], timers: &mut [Timer]) {
     let mut number = vec![0u16; order.len()];
     for (new, &old) in order.iter().enumerate() {
-        number[old] = new as u16 + 1;
+        number[old] = u16::try_from(new + 1).expect("a request number");
     }
     let renumber = |id: RequestId| -> RequestId {
         if id.client as usize != client || id.number == 0 {
@@ -164,7 +170,11 @@ fn first_of_class(w: &World, client: usize, order: &[usize], signature: &[u64]) 
     let mut first = vec![0u16; requests.len()];
     for k in 1..requests.len() {
         let same = signature[order[k]] == signature[order[k - 1]] && requests[k] == requests[k - 1];
-        first[k] = if same { first[k - 1] } else { k as u16 };
+        first[k] = if same {
+            first[k - 1]
+        } else {
+            u16::try_from(k).expect("a request number")
+        };
     }
     first
 }

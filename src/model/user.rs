@@ -22,7 +22,7 @@ pub fn on_script(m: &Model, w: &mut World, index: usize, out: &mut Out) {
                 auth::revoke(
                     m,
                     w,
-                    super::token::Family(f as u8),
+                    super::token::Family(u8::try_from(f).expect("an issued family")),
                     Revocation::RevokeAll,
                     out,
                 );

@@ -10,6 +10,7 @@
 //! (deployment: auth, network, clients, checks).
 
 mod features;
+pub mod limits;
 mod script;
 #[cfg(test)]
 mod tests;
@@ -51,6 +52,7 @@ pub fn validate(scenario: &Scenario) -> Vec<Problem> {
     clients(scenario, &mut out);
     script::script(scenario, &mut out);
     script::schedule(scenario, &mut out);
+    limits::limits(scenario, &mut out);
     checks(scenario, &mut out);
     out
 }

@@ -241,10 +241,24 @@ pub fn is_actor(scenario: &Scenario, name: &str) -> bool {
         None => BUILT_IN_ACTORS.contains(&base) || is_client,
         Some(sub) if base == "attacker" => numbered(sub, "call") || numbered(sub, "refresh"),
         Some(sub) if is_client => {
-            numbered(sub, "req") || numbered(sub, "proactive") || sub == "logout"
+            let req = sub.strip_prefix("req").and_then(|n| n.parse::<u64>().ok());
+            let started = requests_of(scenario, base);
+            (numbered(sub, "req") && req.is_some_and(|n| n <= started))
+                || numbered(sub, "proactive")
+                || sub == "logout"
         }
         Some(_) => false,
     }
+}
+
+/// How many requests the script starts for a client, in all.
+fn requests_of(scenario: &Scenario, client: &str) -> u64 {
+    scenario
+        .script
+        .iter()
+        .filter(|a| a.kind == ActionKind::Request && a.client.as_deref() == Some(client))
+        .map(|a| u64::from(a.count.unwrap_or(1)))
+        .sum()
 }
 
 fn unknown_actor(scenario: &Scenario, path: &str, name: &str) -> Problem {
@@ -256,7 +270,18 @@ fn unknown_actor(scenario: &Scenario, path: &str, name: &str) -> Problem {
         crate::scenario::error::list_choices(&known.iter().map(|k| quoted(k)).collect::<Vec<_>>()),
     );
     let base = name.split('.').next().unwrap_or(name).to_string();
-    let problem = Problem::error(path, expected).found(quoted(name));
+    let mut problem = Problem::error(path, expected).found(quoted(name));
+    let req = name
+        .split_once(".req")
+        .filter(|(b, _)| known.contains(&b.to_string()));
+    if let Some((client, _)) = req {
+        let started = requests_of(scenario, client);
+        problem = problem.note(format!(
+            "the script starts {started} request{} for {client:?} (\"{client}.req1\" … \"{client}.req{started}\")",
+            if started == 1 { "" } else { "s" }
+        ));
+        return problem;
+    }
     match suggest(Some(&base), &known).filter(|_| !known.contains(&base)) {
         Some(hint) => problem.note(hint),
         None => problem,
