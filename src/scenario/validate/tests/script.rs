@@ -91,6 +91,7 @@ fn schedule_selectors_must_name_actors() {
         "tab3",
         "tab1.req0",
         "tab1.req01",
+        "tab1.req12",
         "tab1.request1",
         "attacker.req1",
         "auth.req1",
@@ -104,7 +105,7 @@ fn schedule_selectors_must_name_actors() {
     for good in [
         "user",
         "tab2",
-        "tab1.req12",
+        "tab1.req2",
         "tab1.proactive1",
         "tab1.logout",
         "attacker",
