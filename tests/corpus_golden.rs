@@ -3,7 +3,9 @@
 //! (as a digest) are pinned in `tests/data/corpus-golden.tsv`, written from
 //! the binary before the untimed search was optimised (and checked byte for
 //! byte against its `check`/`explore` output). Transition counts are left
-//! out: reductions exist to lower them. After an intended change of
+//! out: reductions exist to lower them; stored-state counts of windowed
+//! scenarios were re-pinned when zone subsumption landed (verdicts, lengths
+//! and trace digests unchanged). After an intended change of
 //! results, rewrite the file with `TOKENRACE_BLESS=1 cargo test --release
 //! --test integration corpus_golden` and review the diff.
 

@@ -11,7 +11,6 @@ use super::jwt::Keys;
 use super::observe::Observed;
 use super::record::{Entry, Recorder};
 use super::tokens::{Name, Tokens};
-use crate::engine::Millis;
 use crate::model::msg::{Caller, ClientIx, RequestId};
 use crate::model::token::{At, Rt};
 use crate::model::{Fact, Model, Msg, Refresher};
@@ -244,27 +243,25 @@ impl Server {
         presented.and_then(|s| self.tokens.name(s))
     }
 
-    /// The token answer (RFC 6749 §5.1) for a pair issued at virtual time
-    /// `issued`. `expires_in` and the `exp` claims give what is left of each
-    /// lifetime on the virtual clock now, so a client that trusts them sees
-    /// an AT expire when the script says it does.
+    /// The token answer (RFC 6749 §5.1) for a pair: `expires_in` and the
+    /// `exp` claims carry the full lifetimes (whole seconds, rounded up).
+    /// Clients that decide expiry on the wall clock wait them out for real;
+    /// validity itself is decided on the virtual clock (docs/serve.md).
     pub fn token_answer(
         &mut self,
         at: At,
         rt: Rt,
         scope: Option<&str>,
         nonce: Option<&str>,
-        issued: Millis,
     ) -> Reply {
         let m = &self.core.model;
-        let left = |ttl: Millis| (issued + ttl).saturating_sub(self.core.now);
-        let (access_ttl, refresh_ttl) = (left(m.access_ttl), left(m.refresh_ttl));
+        let (access_ttl, refresh_ttl) = (m.access_ttl, m.refresh_ttl);
         let access = self.tokens.at(&self.keys, at, access_ttl);
         let refresh = self.tokens.rt(&self.keys, rt, refresh_ttl);
         let mut body = json!({
             "access_token": access,
             "token_type": "Bearer",
-            "expires_in": access_ttl / 1000,
+            "expires_in": access_ttl.div_ceil(1000),
             "refresh_token": refresh,
         });
         if let Some(scope) = scope {

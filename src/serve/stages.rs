@@ -110,7 +110,7 @@ impl Server {
                 }
             }
             Some(m @ Msg::RefreshOk { at, rt, .. }) => {
-                let reply = self.token_answer(at, rt, None, None, self.core.now);
+                let reply = self.token_answer(at, rt, None, None);
                 Stage::Release {
                     reply,
                     msg: Some(m),

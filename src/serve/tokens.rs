@@ -89,7 +89,7 @@ impl Tokens {
             client_id: &self.client_id,
             issuer: &self.issuer,
             iat,
-            exp: iat + ttl_ms / 1000,
+            exp: iat + ttl_ms.div_ceil(1000),
             nonce,
         })
     }
