@@ -150,7 +150,7 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
         entry.error = Some("invalid scenario".to_string());
         return entry;
     };
-    let scenario = loaded.scenario;
+    let scenario = &loaded.scenario;
     entry.scenario = Some(scenario.name.clone());
     entry.seed = Some(scenario.seed);
     if scenario.expect.is_empty() {
@@ -160,10 +160,10 @@ fn check_file(file: &Path, args: &Args, written: &mut Written) -> CheckEntry {
         return entry;
     }
     let started = Instant::now();
-    match check::explore(&scenario, &args.bounds.apply(ExploreOptions::default())) {
-        Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
+    match check::explore(scenario, &args.bounds.apply(ExploreOptions::default())) {
+        Ok(report) => entry.rows = rows(file, scenario, &report, args, written),
         Err(error) => {
-            let message = format!("{}: error: {error}", file.display());
+            let message = super::run_error(file, &loaded, &error);
             output::eprint_line(&message);
             entry.error = Some(message);
         }

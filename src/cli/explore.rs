@@ -78,7 +78,7 @@ pub fn execute(args: &Args) -> Code {
     let (report, stats) = match check::explore_with_stats(&loaded.scenario, &options) {
         Ok(found) => found,
         Err(error) => {
-            output::eprint_line(&format!("{}: error: {error}", args.file.display()));
+            output::eprint_line(&super::run_error(&args.file, &loaded, &error));
             return Code::BadInput;
         }
     };
