@@ -270,3 +270,38 @@ proptest::proptest! {
         let _ = parse(&text, "noise.json");
     }
 }
+
+/// A schedule that loads but that no execution can follow: step 2 asks for
+/// a second delivery of the one message `tab1.req2` sends.
+const UNFOLLOWABLE: &str = r#"{"name": "pinned-twice", "horizon": "20m",
+  "clients": [{"name": "tab1"}],
+  "script": [{"at": "0s", "do": "login", "client": "tab1"},
+             {"at": "16m", "do": "request", "client": "tab1", "count": 2}],
+  "schedule": [{"from": "tab1.req2", "to": "auth"},
+               {"from": "tab1.req2", "to": "auth"}],
+  "check": ["no_error_while_refresh_valid"],
+  "expect": {"no_error_while_refresh_valid": "violated"}}"#;
+
+#[test]
+fn a_schedule_step_no_execution_can_take_is_located_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("twice.json"), UNFOLLOWABLE).unwrap();
+    let want = "twice.json:6:16: error: schedule[1]: schedule step 2 (from tab1.req2 to auth) \
+                cannot be taken: no execution delivers a message from tab1.req2 to auth after step 1";
+    for command in ["run", "explore", "check"] {
+        let out = super::cli::tokenrace_in(dir.path(), &[command, "twice.json"]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(out.stderr.contains(want), "{command}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn schedule_steps_are_located_when_loaded() {
+    let loaded = parse(UNFOLLOWABLE, "twice.json").unwrap();
+    assert_eq!(loaded.step_position(1), Some((5, 16)));
+    assert_eq!(loaded.step_position(2), Some((6, 16)));
+    assert_eq!(
+        (loaded.step_position(0), loaded.step_position(3)),
+        (None, None)
+    );
+}

@@ -249,7 +249,7 @@ fn check_file(file: &Path, args: &Args, hooks: &Hooks, written: &mut Written) ->
         entry.error = Some("invalid scenario".to_string());
         return entry;
     };
-    let scenario = loaded.scenario;
+    let scenario = &loaded.scenario;
     entry.scenario = Some(scenario.name.clone());
     entry.seed = Some(scenario.seed);
     if scenario.expect.is_empty() && !args.bless {
@@ -263,10 +263,10 @@ fn check_file(file: &Path, args: &Args, hooks: &Hooks, written: &mut Written) ->
         hooks: hooks.clone(),
         ..ExploreOptions::default()
     };
-    match check::explore(&scenario, &args.bounds.apply(options)) {
-        Ok(report) => entry.rows = rows(file, &scenario, &report, args, written),
+    match check::explore(scenario, &args.bounds.apply(options)) {
+        Ok(report) => entry.rows = rows(file, scenario, &report, args, written),
         Err(error) => {
-            let message = format!("{}: error: {error}", file.display());
+            let message = super::run_error(file, &loaded, &error);
             output::eprint_line(&message);
             entry.error = Some(message);
         }

@@ -94,7 +94,7 @@ pub fn execute(args: &Args) -> Code {
     let (report, stats) = match found {
         Ok(found) => found,
         Err(error) => {
-            output::eprint_line(&format!("{}: error: {error}", args.file.display()));
+            output::eprint_line(&super::run_error(&args.file, &loaded, &error));
             return finish(Code::BadInput, false, false);
         }
     };

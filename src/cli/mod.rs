@@ -181,6 +181,20 @@ fn usage(message: &str) -> Code {
     Code::BadInput
 }
 
+/// The message for a scenario that loaded but cannot run: a schedule error
+/// points at the file, line and column of the step it names.
+fn run_error(file: &Path, loaded: &Loaded, error: &crate::check::RunError) -> String {
+    let crate::check::RunError::Schedule { step, .. } = error;
+    match loaded.step_position(*step) {
+        Some((line, column)) => format!(
+            "{}:{line}:{column}: error: schedule[{}]: {error}",
+            file.display(),
+            step - 1
+        ),
+        None => format!("{}: error: {error}", file.display()),
+    }
+}
+
 /// Loads a scenario for any command: located errors and warnings go to
 /// stderr; `None` means exit 2 for this file.
 fn load(path: &Path) -> Option<Loaded> {

@@ -50,12 +50,12 @@ fn run_file(file: &Path, args: &Args) -> Code {
     let Some(loaded) = load(file) else {
         return Code::BadInput;
     };
-    let scenario = loaded.scenario;
+    let scenario = &loaded.scenario;
     let seed = args.seed.unwrap_or(scenario.seed);
-    let (report, trace) = match check::run(&scenario, seed) {
+    let (report, trace) = match check::run(scenario, seed) {
         Ok(result) => result,
         Err(error) => {
-            output::eprint_line(&format!("{}: error: {error}", file.display()));
+            output::eprint_line(&super::run_error(file, &loaded, &error));
             return Code::BadInput;
         }
     };

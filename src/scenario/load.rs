@@ -18,6 +18,19 @@ use std::path::Path;
 pub struct Loaded {
     pub scenario: Scenario,
     pub warnings: Vec<Problem>,
+    /// Line and column of each `schedule` step in the file, in order, so an
+    /// error found only when the schedule runs can point at its step.
+    pub schedule_at: Vec<Option<(usize, usize)>>,
+}
+
+impl Loaded {
+    /// Where schedule step `step` (1-based, as errors count) is written.
+    pub fn step_position(&self, step: usize) -> Option<(usize, usize)> {
+        self.schedule_at
+            .get(step.checked_sub(1)?)
+            .copied()
+            .flatten()
+    }
 }
 
 /// Reads and validates a scenario file.
@@ -75,9 +88,17 @@ pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
     if problems.iter().any(Problem::is_error) {
         return Err(invalid(file, problems));
     }
+    let schedule_at = (0..scenario.schedule.len())
+        .map(|i| {
+            let path = format!("schedule[{i}]");
+            let found = locate::locate(text, &path).filter(|f| f.path == path)?;
+            Some((found.value.line, found.value.column))
+        })
+        .collect();
     Ok(Loaded {
         scenario,
         warnings: problems,
+        schedule_at,
     })
 }
 
