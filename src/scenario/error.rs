@@ -197,18 +197,41 @@ impl ScenarioError {
     }
 }
 
-/// `file:line:col: error: path: expected …`, one line per problem.
+/// At most this many problems are printed: a scenario with one mistake
+/// repeated in a 300-element array gets a readable message, not 40 KB.
+pub const MAX_RENDERED_PROBLEMS: usize = 20;
+
+/// `file:line:col: error: path: expected …`, one line per problem; past
+/// [`MAX_RENDERED_PROBLEMS`], one closing line counts the rest.
 pub fn render_problems(file: &str, problems: &[Problem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(MAX_RENDERED_PROBLEMS)
         .map(|p| p.render(Some(file)))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if problems.len() > MAX_RENDERED_PROBLEMS {
+        let rest = problems.len() - MAX_RENDERED_PROBLEMS;
+        lines.push(format!(
+            "{file}: note: and {rest} more problems (the first {MAX_RENDERED_PROBLEMS} are shown; fix them and run again)"
+        ));
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renders_at_most_the_first_problems_and_counts_the_rest() {
+        let many: Vec<Problem> = (0..300)
+            .map(|i| Problem::error(&format!("clients[{i}].refresh"), "a strategy"))
+            .collect();
+        let text = render_problems("a.json", &many);
+        assert_eq!(text.lines().count(), MAX_RENDERED_PROBLEMS + 1);
+        assert!(text
+            .ends_with("and 280 more problems (the first 20 are shown; fix them and run again)"));
+    }
 
     #[test]
     fn renders_position_path_expected_found_and_note() {
