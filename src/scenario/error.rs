@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn renders_at_most_the_first_problems_and_counts_the_rest() {
         let many: Vec<Problem> = (0..300)
-            .map(|i| Problem::error(&format!("clients[{i}].refresh"), "a strategy"))
+            .map(|i| Problem::error(format!("clients[{i}].refresh"), "a strategy"))
             .collect();
         let text = render_problems("a.json", &many);
         assert_eq!(text.lines().count(), MAX_RENDERED_PROBLEMS + 1);
