@@ -1,15 +1,15 @@
 //! Exhaustive search in symbolic time: every execution the window semantics
-//! allow, with visited-state dedup on [`SymState::key`]. One loop serves BFS
+//! allow, with visited-state dedup on `SymState::key`. One loop serves BFS
 //! (queue: shortest counterexamples) and DFS (stack: low memory). It owns the
 //! frontier, the parent-pointer arena that rebuilds paths, the limits and
 //! the schedule check; it does not decide enabledness (`engine::symbolic`)
 //! or times (`engine::path`).
 //!
-//! The passed list ([`super::passed`]) stores, per discrete state, the
+//! The passed list (`explore::passed`) stores, per discrete state, the
 //! maximal zones seen (zone subsumption, `--no-subsumption` turns it off).
 //! BFS expands the frontier a block at a time: workers
-//! ([`expand`]) compute successors, facts and keys; the merge
-//! ([`search`]) judges and stores them in frontier order, so the output
+//! (`expand`) compute successors, facts and keys; the merge
+//! (`search`) judges and stores them in frontier order, so the output
 //! is the same for every thread count. DFS expands one state at a time.
 //!
 //! With a schedule, only executions that respect its pins are explored. A
