@@ -1,7 +1,7 @@
 //! The edit loop end to end: `init` scaffolds a scenario that validates,
 //! `check --bless` writes its verdicts (and the next `check` passes),
 //! `check --filter` / `--quiet`, `matrix --scenario`, `--fail-on-unknown`
-//! (exit 3), the bound named when random runs follow a bounded exhaustive
+//! (exit 1), the bound named when random runs follow a bounded exhaustive
 //! search, and replay commands that run as printed.
 
 use super::cli::*;
@@ -136,7 +136,7 @@ fn quiet_prints_failures_and_totals_only() {
 }
 
 #[test]
-fn fail_on_unknown_exits_three_only_when_nothing_failed() {
+fn fail_on_unknown_turns_an_unknown_into_exit_1() {
     let bounded = [
         "explore",
         SINGLE_FLIGHT,
@@ -148,7 +148,7 @@ fn fail_on_unknown_exits_three_only_when_nothing_failed() {
     assert_eq!(tokenrace(&bounded).code, 0);
     let mut strict = bounded.to_vec();
     strict.push("--fail-on-unknown");
-    assert_eq!(tokenrace(&strict).code, 3);
+    assert_eq!(tokenrace(&strict).code, 1);
     assert_eq!(
         tokenrace(&["explore", SINGLE_FLIGHT, "--fail-on-unknown"]).code,
         0,
@@ -165,10 +165,10 @@ fn fail_on_unknown_exits_three_only_when_nothing_failed() {
         "--out",
         out,
     ];
-    assert_ne!(
+    assert_eq!(
         tokenrace(&race).code,
-        3,
-        "a violation or nothing, never 3 over 1"
+        1,
+        "a violation or an unknown: either fails"
     );
     let check = [
         "check",
@@ -176,7 +176,7 @@ fn fail_on_unknown_exits_three_only_when_nothing_failed() {
         "--allow-unknown",
         "--fail-on-unknown",
     ];
-    assert_eq!(tokenrace(&check).code, 3);
+    assert_eq!(tokenrace(&check).code, 1);
     assert_eq!(tokenrace(&check[..3]).code, 0);
 }
 
@@ -262,7 +262,7 @@ fn matrix_sweeps_a_users_scenario_and_takes_time_and_state_bounds() {
         "2",
         "--fail-on-unknown",
     ]);
-    assert_eq!(bounded.code, 3, "{}", bounded.stderr);
+    assert_eq!(bounded.code, 1, "{}", bounded.stderr);
     let missing = tokenrace(&["matrix", "--scenario", "no/such.json"]);
     assert_eq!(missing.code, 2);
 }

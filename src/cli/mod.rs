@@ -57,7 +57,8 @@ impl Code {
             Code::Clean => 0,
             Code::Violation => 1,
             Code::BadInput => 2,
-            Code::Unknown => 3,
+            // The contract: `--fail-on-unknown` fails the job with exit 1.
+            Code::Unknown => 1,
             Code::Interrupted => interrupt::EXIT_INTERRUPTED,
         }
     }
@@ -97,8 +98,8 @@ pub enum Format {
 /// access/refresh-token flows.
 ///
 /// Exit codes: 0 no violation / every expectation met; 1 a violation found
-/// or an expectation not met; 2 bad input or usage; 3 with
-/// `--fail-on-unknown`, nothing failed but a verdict is `unknown`; 130
+/// or an expectation not met, or (with `--fail-on-unknown`) a verdict
+/// `unknown`; 2 bad input or usage; 130
 /// interrupted (Ctrl-C). Every failure prints the command that replays it.
 #[derive(Debug, Parser)]
 #[command(name = "tokenrace", version, about, long_about)]
