@@ -1,5 +1,6 @@
 //! The windowed search's zone reductions (docs/performance.md "Windowed
-//! search"): zone subsumption, LU extrapolation and active clocks change no
+//! search"): zone subsumption, LU extrapolation, active clocks and the
+//! hull pre-pass change no
 //! verdict and no shortest counterexample length, each switched off alone
 //! and all together, on random small windowed scenarios; and the windowed
 //! search gives byte-identical results for every thread count.
@@ -16,6 +17,7 @@ struct Off {
     subsumption: bool,
     extrapolation: bool,
     active_clocks: bool,
+    hull: bool,
 }
 
 fn explore(s: &Scenario, off: Off, threads: usize) -> Report {
@@ -26,6 +28,7 @@ fn explore(s: &Scenario, off: Off, threads: usize) -> Report {
         no_subsumption: off.subsumption,
         no_extrapolation: off.extrapolation,
         no_active_clocks: off.active_clocks,
+        no_hull: off.hull,
         ..ExploreOptions::default()
     };
     check::explore(s, &options).expect("explores")
@@ -50,7 +53,7 @@ proptest! {
     fn zone_reductions_change_no_verdict_and_no_shortest_counterexample_length(mut k in knobs()) {
         small(&mut k);
         let s = scenario(&k);
-        let none = Off { subsumption: true, extrapolation: true, active_clocks: true };
+        let none = Off { subsumption: true, extrapolation: true, active_clocks: true, hull: true };
         let full = explore(&s, none, 1);
         prop_assume!(complete(&full));
         let all = explore(&s, Off::default(), 1);
@@ -61,6 +64,7 @@ proptest! {
             Off { subsumption: true, ..Off::default() },
             Off { extrapolation: true, ..Off::default() },
             Off { active_clocks: true, ..Off::default() },
+            Off { hull: true, ..Off::default() },
         ] {
             let one_off = explore(&s, off, 1);
             prop_assume!(complete(&one_off));

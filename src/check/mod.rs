@@ -76,6 +76,9 @@ pub struct ExploreOptions {
     pub no_active_clocks: bool,
     /// Turns LU extrapolation in the subsumption test off.
     pub no_extrapolation: bool,
+    /// Turns the hull pre-pass (windowed search: an over-approximation
+    /// explored first to prove `holds`) off.
+    pub no_hull: bool,
 }
 
 /// What was established about one invariant.

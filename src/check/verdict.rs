@@ -98,6 +98,7 @@ fn budget(options: &ExploreOptions) -> Budget {
         subsumption: !options.no_subsumption,
         active_clocks: !options.no_active_clocks,
         extrapolation: !options.no_extrapolation,
+        hull: !options.no_hull,
     }
 }
 

@@ -54,6 +54,12 @@ pub struct BoundArgs {
     /// cross-check it).
     #[arg(long)]
     pub no_extrapolation: bool,
+    /// Turn the hull pre-pass (windowed search: one convex zone per
+    /// discrete state explored first; when no invariant is hit there, all
+    /// hold, else the exact search decides) off (to measure or cross-check
+    /// it).
+    #[arg(long)]
+    pub no_hull: bool,
 }
 
 impl BoundArgs {
@@ -69,6 +75,7 @@ impl BoundArgs {
         options.no_subsumption = self.no_subsumption;
         options.no_active_clocks = self.no_active_clocks;
         options.no_extrapolation = self.no_extrapolation;
+        options.no_hull = self.no_hull;
         options
     }
 }

@@ -111,37 +111,7 @@ impl<P: Protocol> SymState<P> {
     /// protocol's symmetry renaming is applied first (pins name actors, so
     /// with a schedule nothing is renamed).
     pub fn key(&self, ctx: &Ctx<'_, P>) -> KeyOf<P> {
-        let pins = ctx.pins;
-        let events = &self.pending.events;
-        let pins_left = !self.pins.done(pins);
-        let consumed = self.pins.consumed;
-        let mut model = self.model.clone();
-        let renamed = if pins.is_empty() {
-            Some(self.renamed(ctx.p, &mut model))
-        } else {
-            None
-        };
-        let mut rows: Vec<Row<P::Msg, P::Timer>> = Vec::with_capacity(events.len());
-        let mut msg_rank = 0;
-        for (i, e) in events.iter().enumerate() {
-            let rank = match e.kind {
-                Kind::Msg(_) if pins_left => {
-                    msg_rank += 1;
-                    msg_rank
-                }
-                _ => events
-                    .iter()
-                    .filter(|o| blocked_by_arming_order(e, o))
-                    .count() as u32,
-            };
-            let bound = e.pins.iter().copied().filter(|j| *j >= consumed).collect();
-            let kind = match &renamed {
-                Some(kinds) => kinds[i].clone(),
-                None => e.kind.clone(),
-            };
-            rows.push((kind, e.base, e.lo, e.hi, rank, bound));
-        }
-        rows.sort_by(|a, b| (&a.0, a.2, a.3, a.4, &a.5).cmp(&(&b.0, b.2, b.3, b.4, &b.5)));
+        let (model, mut rows, _) = self.sorted_rows(ctx);
         let n = self.zone.len();
         let mut map = vec![u32::MAX; n];
         map[ORIGIN as usize] = 0;
@@ -162,21 +132,120 @@ impl<P: Protocol> SymState<P> {
             .iter()
             .map(|(k, v)| (k.clone(), number(*v, &mut map)))
             .collect();
-        let mut pin_state = self.pins.clone();
-        pin_state
-            .counts
-            .iter_mut()
-            .take(consumed as usize)
-            .for_each(|c| *c = 0);
         Key {
             model,
             events: rows,
             marks,
             dbm: self.zone.renumbered(&map, n),
             faults: self.faults,
-            pins: pin_state,
+            pins: self.pin_key(),
         }
     }
+
+    /// The key in *split* form, for the hull pre-pass
+    /// (`explore::hull`): one canonical zone variable per pending event
+    /// (in sorted row order, from 2) and per mark (after them), copies of
+    /// the state's variables where events share one. Which events share a
+    /// base time is then a zone fact (an equality), not a discrete one, so
+    /// states that differ only in that have one discrete part.
+    pub fn hull_key(&self, ctx: &Ctx<'_, P>) -> HullKey {
+        let (model, mut rows, order) = self.sorted_rows(ctx);
+        let mut src: Vec<u32> = vec![ORIGIN, self.now];
+        for row in &mut rows {
+            src.push(row.1);
+            row.1 = src.len() as u32 - 1;
+        }
+        let marks = self
+            .marks
+            .iter()
+            .map(|(k, v)| {
+                src.push(*v);
+                (k.clone(), src.len() as u32 - 1)
+            })
+            .collect();
+        let key = Key {
+            model,
+            events: rows,
+            marks,
+            dbm: Vec::new(),
+            faults: self.faults,
+            pins: self.pin_key(),
+        };
+        let mut sink = ByteSink::default();
+        sink.put(&key);
+        HullKey {
+            discrete: fingerprint(&sink.bytes),
+            dbm: self.zone.gathered(&src),
+            order,
+        }
+    }
+
+    /// Schedule progress as the key keeps it (counts of consumed pins
+    /// cleared).
+    fn pin_key(&self) -> PinState {
+        let consumed = self.pins.consumed;
+        let mut pin_state = self.pins.clone();
+        pin_state
+            .counts
+            .iter_mut()
+            .take(consumed as usize)
+            .for_each(|c| *c = 0);
+        pin_state
+    }
+
+    /// The model (renamed without a schedule) and the pending events as key
+    /// rows, sorted by payload, window, rank and pins (bases still the
+    /// state's variables), with the pending index of each row.
+    #[allow(clippy::type_complexity)]
+    fn sorted_rows(&self, ctx: &Ctx<'_, P>) -> (P::State, Vec<Row<P::Msg, P::Timer>>, Vec<usize>) {
+        let pins = ctx.pins;
+        let events = &self.pending.events;
+        let pins_left = !self.pins.done(pins);
+        let consumed = self.pins.consumed;
+        let mut model = self.model.clone();
+        let renamed = if pins.is_empty() {
+            Some(self.renamed(ctx.p, &mut model))
+        } else {
+            None
+        };
+        let mut rows: Vec<(Row<P::Msg, P::Timer>, usize)> = Vec::with_capacity(events.len());
+        let mut msg_rank = 0;
+        for (i, e) in events.iter().enumerate() {
+            let rank = match e.kind {
+                Kind::Msg(_) if pins_left => {
+                    msg_rank += 1;
+                    msg_rank
+                }
+                _ => events
+                    .iter()
+                    .filter(|o| blocked_by_arming_order(e, o))
+                    .count() as u32,
+            };
+            let bound = e.pins.iter().copied().filter(|j| *j >= consumed).collect();
+            let kind = match &renamed {
+                Some(kinds) => kinds[i].clone(),
+                None => e.kind.clone(),
+            };
+            rows.push(((kind, e.base, e.lo, e.hi, rank, bound), i));
+        }
+        rows.sort_by(|(a, _), (b, _)| {
+            (&a.0, a.2, a.3, a.4, &a.5).cmp(&(&b.0, b.2, b.3, b.4, &b.5))
+        });
+        let order = rows.iter().map(|(_, i)| *i).collect();
+        (model, rows.into_iter().map(|(r, _)| r).collect(), order)
+    }
+}
+
+/// A state's key in split form ([`SymState::hull_key`]).
+#[derive(Clone, Debug)]
+pub struct HullKey {
+    /// Fingerprint of everything but the zone.
+    pub discrete: u128,
+    /// The zone over origin, now, one variable per row, one per mark
+    /// (closed).
+    pub dbm: Vec<i64>,
+    /// Per row, the index of its event in the state's pending list.
+    pub order: Vec<usize>,
 }
 
 impl<P: Protocol> SymState<P> {

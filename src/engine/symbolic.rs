@@ -127,6 +127,43 @@ impl<P: Protocol> SymState<P> {
         (out.expect("init is consistent"), facts)
     }
 
+    /// This state with its zone replaced by `dbm`, a zone in the split form
+    /// of [`Self::hull_key`] (`order`: the pending index of each row)
+    /// that includes this state's own: every event gets its own variable,
+    /// marks theirs after them, `now` is variable 1. Used by the hull
+    /// pre-pass, which explores over-approximations.
+    pub fn with_hull(&self, order: &[usize], dbm: Vec<i64>) -> SymState<P> {
+        let rows = order.len();
+        let k = 2 + rows + self.marks.len();
+        let mut next = SymState {
+            model: self.model.clone(),
+            pending: self.pending.clone(),
+            zone: Zone::new(),
+            now: 1,
+            marks: self.marks.clone(),
+            var_step: Vec::new(),
+            depth: self.depth,
+            faults: self.faults,
+            pins: self.pins.clone(),
+            ended: self.ended,
+        };
+        let mut var_step = Vec::with_capacity(k);
+        var_step.push(self.var_step[ORIGIN as usize]);
+        var_step.push(self.var_step[self.now as usize]);
+        for (row, &i) in order.iter().enumerate() {
+            var_step.push(self.var_step[self.pending.events[i].base as usize]);
+            next.pending.events[i].base = 2 + row as u32;
+        }
+        for (j, (_, v)) in next.marks.iter_mut().enumerate() {
+            var_step.push(self.var_step[*v as usize]);
+            *v = (2 + rows + j) as u32;
+        }
+        next.var_step = var_step;
+        next.now = 1;
+        next.zone = Zone::from_matrix(k, dbm);
+        next
+    }
+
     /// Zone variable of a mark, if set.
     fn mark_var(marks: &[(P::Mark, u32)], k: &P::Mark) -> Option<u32> {
         marks

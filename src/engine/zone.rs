@@ -34,6 +34,18 @@ impl Zone {
         Zone { n: 1, m: vec![0] }
     }
 
+    /// The zone of a closed `n × n` matrix (row-major, entry `(i, j)`
+    /// bounding `x_i - x_j`), such as [`Self::gathered`] returns.
+    pub fn from_matrix(n: usize, m: Vec<i64>) -> Zone {
+        assert_eq!(m.len(), n * n, "an n × n matrix");
+        Zone { n, m }
+    }
+
+    /// The closed matrix, row-major.
+    pub fn matrix(&self) -> &[i64] {
+        &self.m
+    }
+
     /// Number of variables, the origin included.
     pub fn len(&self) -> usize {
         self.n
@@ -111,6 +123,19 @@ impl Zone {
         self.m = self.renumbered(&map, next as usize);
         self.n = next as usize;
         map
+    }
+
+    /// The matrix over variables `src[0], src[1], …` (a variable may appear
+    /// more than once: copies equal to it), as a flat `k × k` vector. A
+    /// closed matrix stays closed.
+    pub fn gathered(&self, src: &[u32]) -> Vec<i64> {
+        let k = src.len();
+        let mut out = Vec::with_capacity(k * k);
+        for &i in src {
+            let row = &self.m[i as usize * self.n..(i as usize + 1) * self.n];
+            out.extend(src.iter().map(|&j| row[j as usize]));
+        }
+        out
     }
 
     /// The matrix with variable `i` moved to `map[i]` (dropped if

@@ -49,6 +49,11 @@ pub struct Budget {
     /// `--no-extrapolation`): a zone included in the `Extra+_LU` of a stored
     /// zone is covered.
     pub extrapolation: bool,
+    /// The hull pre-pass of the windowed search (on unless turned off,
+    /// `--no-hull`): an over-approximation (one convex zone per discrete
+    /// state) explored first; when no property is hit there, every one
+    /// holds, else the exact search decides (`explore::hull`).
+    pub hull: bool,
 }
 
 impl Default for Budget {
@@ -63,6 +68,7 @@ impl Default for Budget {
             subsumption: true,
             active_clocks: true,
             extrapolation: true,
+            hull: true,
         }
     }
 }

@@ -71,6 +71,11 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
     budget: &Budget,
 ) -> Result<(Outcome, SearchStats), ScheduleError> {
     let ctx = context(p, schedule, limits, budget);
+    if budget.hull {
+        if let Some(proved) = super::hull::prove(&ctx, m, limits, budget) {
+            return Ok(proved);
+        }
+    }
     let threads = budget.threads;
     let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);
     let (found, stats) = search::search_with(&ctx, m, order, limits, None, budget, expand);

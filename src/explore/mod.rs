@@ -15,6 +15,7 @@ mod brute;
 pub mod budget;
 pub mod exhaustive;
 mod extrapolate;
+mod hull;
 mod passed;
 pub mod pct;
 #[cfg(test)]
