@@ -72,14 +72,41 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
 ) -> Result<(Outcome, SearchStats), ScheduleError> {
     let ctx = context(p, schedule, limits, budget);
     if budget.hull {
-        if let Some(proved) = super::hull::prove(&ctx, m, limits, budget) {
-            return Ok(proved);
+        if let Some(proof) = super::hull::prove(&ctx, m, limits, budget) {
+            return exact_for_the_rest(&ctx, m, order, limits, budget, proof);
         }
     }
     let threads = budget.threads;
     let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);
     let (found, stats) = search::search_with(&ctx, m, order, limits, None, budget, expand);
     finish(&ctx, found, stats)
+}
+
+/// After a hull pre-pass that proved some properties: the exact search
+/// judges the others (none left: the pre-pass's result). If it hits a
+/// bound, its outcome stands for every property (unknown unless violated).
+fn exact_for_the_rest<P: Shareable, M: Monitor<P> + Sync>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    order: Order,
+    limits: &Limits,
+    budget: &Budget,
+    proof: super::hull::Proof,
+) -> Result<(Outcome, SearchStats), ScheduleError> {
+    if proof.holds.iter().all(|h| *h) {
+        return Ok((proof.outcome, proof.stats));
+    }
+    let open: Vec<bool> = proof.holds.iter().map(|h| !h).collect();
+    let only = super::hull::Only::new(m, &open);
+    let threads = budget.threads;
+    let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(ctx, &only, threads, block);
+    let (found, stats) = search::search_with(ctx, &only, order, limits, None, budget, expand);
+    let (mut outcome, stats) = finish(ctx, found, stats)?;
+    let mut sub = std::mem::take(&mut outcome.violations);
+    outcome.violations = (0..proof.holds.len())
+        .map(|i| only.index(i).and_then(|j| sub[j].take()))
+        .collect();
+    Ok((outcome, stats))
 }
 
 fn context<'a, P: Protocol>(

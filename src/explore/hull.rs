@@ -13,9 +13,10 @@
 //! covered by an explored one, every fact a real step produces is produced
 //! by an explored step, and every ended execution is judged. If no checked
 //! property is hit, each holds. *Never for `violated`:* a hit may come from
-//! a time valuation the hull added (a spurious order), so the pre-pass
-//! gives up at the first hit, and the exact search runs as without it (its
-//! counterexamples and their lengths are the exact search's). It gives up
+//! a time valuation the hull added (a spurious order), so a property the
+//! pre-pass hit is decided by the exact search, which then judges only
+//! those (its counterexamples and their lengths are what it finds without
+//! the pre-pass; it stops as soon as they are all violated). It gives up
 //! too at any bound (states, depth, time, memory) and with a schedule; the
 //! exact search then runs within what is left of the budget.
 
@@ -44,16 +45,24 @@ struct Queued<P: Protocol> {
     version: u32,
 }
 
-/// Explores the hull over-approximation; `Some` only when every property
-/// holds in it (hence in the exact semantics), `None` when the exact search
-/// must decide.
+/// What the pre-pass established: per property, whether it holds (no
+/// step of the over-approximation hit it).
+pub(crate) struct Proof {
+    pub holds: Vec<bool>,
+    pub outcome: Outcome,
+    pub stats: SearchStats,
+}
+
+/// Explores the hull over-approximation to its end. `None` when it
+/// proves nothing (a bound, a schedule, or every property hit); else which
+/// properties hold (hence hold in the exact semantics).
 pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     ctx: &Ctx<'_, P>,
     m: &M,
     limits: &Limits,
     budget: &Budget,
-) -> Option<(Outcome, SearchStats)> {
-    if !ctx.pins.is_empty() || budget.hooks.stopped() {
+) -> Option<Proof> {
+    if !ctx.pins.is_empty() || budget.hooks.stopped() || m.count() == 0 {
         return None;
     }
     let mut search = Hull::new(ctx, m, limits, budget);
@@ -62,7 +71,7 @@ pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     for f in &facts {
         m.observe(&init.model, f, &mut hits);
     }
-    if !hits.is_empty() || !search.offer(init) {
+    if !search.judge(&mut hits) || !search.offer(init) {
         return None;
     }
     let mut succs = Vec::new();
@@ -79,12 +88,72 @@ pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
             if state.ended {
                 m.at_end(&state.model, &mut hits);
             }
-            if !hits.is_empty() || (!state.ended && !search.offer(state)) {
+            if !search.judge(&mut hits) || (!state.ended && !search.offer(state)) {
                 return None;
             }
         }
     }
-    Some(search.outcome())
+    Some(search.proof())
+}
+
+/// A monitor that judges only some of another's properties (those the
+/// pre-pass left open), renumbered `0..keep.len()`.
+pub(crate) struct Only<'a, M> {
+    inner: &'a M,
+    /// Per property of `inner`, its index here.
+    map: Vec<Option<usize>>,
+    count: usize,
+}
+
+impl<'a, M> Only<'a, M> {
+    /// The properties `open[i]` of `inner`.
+    pub fn new(inner: &'a M, open: &[bool]) -> Self {
+        let mut count = 0;
+        let map = open
+            .iter()
+            .map(|&o| {
+                o.then(|| {
+                    count += 1;
+                    count - 1
+                })
+            })
+            .collect();
+        Only { inner, map, count }
+    }
+
+    /// Per property of `inner`, its index here.
+    pub fn index(&self, property: usize) -> Option<usize> {
+        self.map[property]
+    }
+
+    fn remap(&self, from: usize, hits: &mut Vec<usize>) {
+        let mut w = from;
+        for r in from..hits.len() {
+            if let Some(i) = self.map[hits[r]] {
+                hits[w] = i;
+                w += 1;
+            }
+        }
+        hits.truncate(w);
+    }
+}
+
+impl<P: Protocol, M: Monitor<P>> Monitor<P> for Only<'_, M> {
+    fn count(&self) -> usize {
+        self.count
+    }
+
+    fn observe(&self, state: &P::State, fact: &P::Fact, hits: &mut Vec<usize>) {
+        let from = hits.len();
+        self.inner.observe(state, fact, hits);
+        self.remap(from, hits);
+    }
+
+    fn at_end(&self, state: &P::State, hits: &mut Vec<usize>) {
+        let from = hits.len();
+        self.inner.at_end(state, hits);
+        self.remap(from, hits);
+    }
 }
 
 struct Hull<'a, 'p, P: Protocol, M> {
@@ -100,6 +169,8 @@ struct Hull<'a, 'p, P: Protocol, M> {
     depth: u64,
     peak_queue: u64,
     zone_bytes: u64,
+    /// Per property: hit by some step of the over-approximation.
+    hit: Vec<bool>,
 }
 
 impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
@@ -117,7 +188,16 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             depth: 0,
             peak_queue: 0,
             zone_bytes: 0,
+            hit: vec![false; m.count()],
         }
+    }
+
+    /// Notes the properties hit (drained); false when every one is.
+    fn judge(&mut self, hits: &mut Vec<usize>) -> bool {
+        for h in hits.drain(..) {
+            self.hit[h] = true;
+        }
+        !self.hit.iter().all(|h| *h)
     }
 
     /// Covers or stores (joining the hull) a reached state; false when a
@@ -176,7 +256,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
         self.budget.max_memory.map_or(true, |max| bytes <= max)
     }
 
-    fn outcome(&self) -> (Outcome, SearchStats) {
+    fn proof(&self) -> Proof {
         let outcome = Outcome {
             violations: vec![None; self.m.count()],
             states: self.stored,
@@ -192,7 +272,11 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             covered: self.covered,
             ..SearchStats::default()
         };
-        (outcome, stats)
+        Proof {
+            holds: self.hit.iter().map(|h| !h).collect(),
+            outcome,
+            stats,
+        }
     }
 }
 
