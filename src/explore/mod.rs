@@ -16,6 +16,8 @@ pub mod budget;
 pub mod exhaustive;
 mod extrapolate;
 mod hull;
+#[cfg(test)]
+mod hull_tests;
 mod passed;
 pub mod pct;
 #[cfg(test)]
