@@ -196,12 +196,27 @@ fn stats_line(stats: &SearchStats, secs: f64) -> String {
         String::new()
     };
     format!(
-        "{} states ({:.0} states/s), depth {}, {:.1} bytes/state stored \
+        "{} states ({:.0} states/s), depth {}, {:.1} bytes/state stored{} \
          ({:.1} bytes/state canonical encoding){peak}{asleep}",
         stats.states,
         stats.states as f64 / secs.max(1e-9),
         stats.depth,
-        stats.bytes_per_state(),
+        stats.stored_bytes_per_state(),
+        split(stats),
         stats.encoded_bytes_per_state(),
+    )
+}
+
+/// The windowed search's memory per stored state, split by structure
+/// (empty for the untimed search, which does not split it).
+fn split(stats: &SearchStats) -> String {
+    if stats.passed_bytes == 0 {
+        return String::new();
+    }
+    let [passed, arena, frontier] = stats.split_per_state();
+    format!(
+        ": passed list {passed:.1}, arena {arena:.1}, frontier at its peak \
+         {frontier:.1} ({} states)",
+        stats.peak_frontier
     )
 }

@@ -43,7 +43,7 @@ pub struct SymState<P: Protocol> {
     pub(crate) zone: Zone,
     pub(crate) now: u32,
     pub(crate) marks: Vec<(P::Mark, u32)>,
-    var_step: Vec<u32>,
+    pub(crate) var_step: Vec<u32>,
     /// Steps taken since init.
     pub depth: u32,
     /// Drops plus duplicates so far.

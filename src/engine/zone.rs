@@ -46,6 +46,14 @@ impl Zone {
         &self.m
     }
 
+    /// The zone whose closed matrix, read row by row with
+    /// [`Zone::bound`], is `m` (`n` variables): the inverse of reading it,
+    /// for states stored compactly (src/explore/exhaustive/compact.rs).
+    pub(crate) fn from_closed(n: usize, m: Vec<i64>) -> Zone {
+        assert_eq!(m.len(), n * n, "a zone matrix has n × n entries");
+        Zone { n, m }
+    }
+
     /// Number of variables, the origin included.
     pub fn len(&self) -> usize {
         self.n

@@ -268,6 +268,10 @@ pub struct SearchStats {
     /// Windowed search: bytes of the frontier at its peak, by the
     /// search's own count.
     pub peak_frontier_bytes: u64,
+    /// Windowed search: the passed list's share of `table_bytes`.
+    pub passed_bytes: u64,
+    /// Windowed search: the parent arena's share of `table_bytes`.
+    pub arena_bytes: u64,
 }
 
 impl SearchStats {
@@ -280,6 +284,17 @@ impl SearchStats {
     /// set (or passed list) and arena, plus the frontier at its peak.
     pub fn stored_bytes_per_state(&self) -> f64 {
         (self.table_bytes + self.peak_frontier_bytes) as f64 / self.states.max(1) as f64
+    }
+
+    /// The windowed search's split per stored state: passed list, parent
+    /// arena, frontier at its peak (bytes each, by the search's own count).
+    pub fn split_per_state(&self) -> [f64; 3] {
+        let per = |b: u64| b as f64 / self.states.max(1) as f64;
+        [
+            per(self.passed_bytes),
+            per(self.arena_bytes),
+            per(self.peak_frontier_bytes),
+        ]
     }
 
     /// Mean size of a state's canonical encoding.

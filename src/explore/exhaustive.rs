@@ -20,7 +20,10 @@
 //! the first pin none got past; if a bound cut the search first, it is the
 //! outcome with that bound (verdicts `unknown`).
 
+mod arena;
+mod compact;
 mod expand;
+mod frontier;
 mod search;
 
 use super::budget::{Budget, SearchStats};

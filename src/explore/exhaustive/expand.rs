@@ -10,13 +10,7 @@ use crate::engine::canon::SplitKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
 
-/// A state waiting for expansion: its arena node and the state.
-pub(super) struct Queued<P: Protocol> {
-    pub node: u32,
-    pub state: SymState<P>,
-    /// What it takes in the frontier ([`super::super::budget::state_bytes`]).
-    pub bytes: u64,
-}
+pub(super) use super::frontier::Queued;
 
 /// One transition computed by a worker, waiting for the merge.
 pub(super) struct Expanded<P: Protocol> {
@@ -38,7 +32,7 @@ pub(super) fn expand_one<P: Protocol, M: Monitor<P>>(
     succs: &mut Vec<Succ<P>>,
     out: &mut Vec<Expanded<P>>,
 ) {
-    q.state.successors(ctx, succs);
+    q.state().successors(ctx, succs);
     for Succ { step, state, facts } in succs.drain(..) {
         let mut hits = Vec::new();
         for f in &facts {

@@ -3,13 +3,14 @@
 //! successors in order — the passed list, the parent-pointer arena, the
 //! frontier, the limits and the counterexamples.
 
-use super::super::budget::{state_bytes, vec_bytes, Budget, SearchStats, Snapshot};
+use super::super::budget::{Budget, SearchStats, Snapshot};
 use super::super::passed::Passed;
 use super::super::{BoundHit, Limits, Monitor, Order};
+use super::arena::Arena;
 use super::expand::{expand_sequential, Expanded, Queued};
+use super::frontier::Frontier;
 use crate::engine::symbolic::{Ctx, SymState, SymStep};
 use crate::engine::Protocol;
-use std::collections::VecDeque;
 
 /// What a search found, before times are made concrete.
 pub(crate) struct Found {
@@ -19,12 +20,6 @@ pub(crate) struct Found {
     pub bound_hit: Option<BoundHit>,
     /// Most schedule pins any explored execution consumed.
     pub consumed: usize,
-}
-
-/// A stored state: its parent and the step that reached it.
-struct Node {
-    parent: u32,
-    step: Option<SymStep>,
 }
 
 /// States a BFS takes off the frontier at once (expanded in parallel,
@@ -66,13 +61,10 @@ pub(super) fn search_with<P: Protocol, M: Monitor<P>>(
     }
     s.record(&hits, u32::MAX, None);
     let key = init.split_key(ctx);
-    let size = key.size;
+    s.encoded_bytes += key.size as u64;
     s.passed.insert(&key);
-    s.arena.push(Node {
-        parent: u32::MAX,
-        step: None,
-    });
-    s.push(0, init, size);
+    let root = s.arena.push(u32::MAX, None);
+    s.frontier.push(root, init);
     let block_size = if order == Order::Bfs { BLOCK } else { 1 };
     while !s.finished(target) {
         let block = s.take_block(order, block_size);
@@ -100,11 +92,8 @@ struct Search<'a, 'p, P: Protocol, M> {
     limits: &'a Limits,
     budget: &'a Budget,
     passed: Passed,
-    arena: Vec<Node>,
-    frontier: VecDeque<Queued<P>>,
-    frontier_bytes: u64,
-    peak_frontier: u64,
-    peak_frontier_bytes: u64,
+    arena: Arena,
+    frontier: Frontier<P>,
     encoded_bytes: u64,
     depth: u64,
     found: Found,
@@ -126,11 +115,8 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             limits,
             budget,
             passed: Passed::new(budget.subsumption, budget.extrapolation),
-            arena: Vec::new(),
-            frontier: VecDeque::new(),
-            frontier_bytes: 0,
-            peak_frontier: 0,
-            peak_frontier_bytes: 0,
+            arena: Arena::default(),
+            frontier: Frontier::new(),
             encoded_bytes: 0,
             depth: 0,
             found,
@@ -160,13 +146,10 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
     fn take_block(&mut self, order: Order, size: usize) -> Vec<Queued<P>> {
         let mut block = Vec::with_capacity(size.min(self.frontier.len()));
         while block.len() < size {
-            let next = match order {
-                Order::Bfs => self.frontier.pop_front(),
-                Order::Dfs => self.frontier.pop_back(),
+            let Some(q) = self.frontier.pop(order) else {
+                break;
             };
-            let Some(q) = next else { break };
-            self.frontier_bytes -= q.bytes;
-            if q.state.depth as u64 >= self.limits.max_depth {
+            if q.depth as u64 >= self.limits.max_depth {
                 self.found.bound_hit.get_or_insert(BoundHit::MaxDepth);
                 continue;
             }
@@ -194,14 +177,10 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         if !self.passed.insert(&key) {
             return true;
         }
-        let size = key.size;
-        self.encoded_bytes += size as u64;
+        self.encoded_bytes += key.size as u64;
         self.depth = self.depth.max(state.depth as u64);
-        self.arena.push(Node {
-            parent,
-            step: Some(step),
-        });
-        self.push(self.arena.len() as u32 - 1, state, size);
+        let node = self.arena.push(parent, Some(step));
+        self.frontier.push(node, state);
         let stored = self.passed.stored();
         if stored >= self.limits.max_states {
             self.found.bound_hit = Some(BoundHit::MaxStates);
@@ -225,37 +204,33 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
         true
     }
 
-    /// Queues a new state whose encoding takes `encoded` bytes.
-    fn push(&mut self, node: u32, state: SymState<P>, encoded: usize) {
-        let inline = std::mem::size_of::<Queued<P>>();
-        let bytes = state_bytes(inline, encoded);
-        self.frontier_bytes += bytes;
-        self.frontier.push_back(Queued { node, state, bytes });
-        self.peak_frontier = self.peak_frontier.max(self.frontier.len() as u64);
-        self.peak_frontier_bytes = self.peak_frontier_bytes.max(self.frontier_bytes);
-    }
-
     /// The passed list and the arena, by the search's own count.
     fn table_bytes(&self) -> u64 {
-        self.passed.bytes() + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
+        self.passed.bytes() + self.arena_bytes()
+    }
+
+    fn arena_bytes(&self) -> u64 {
+        self.arena.bytes()
     }
 
     /// What the search stores, by its own count: checked every
     /// [`BUDGET_EVERY`] new states, so a memory bound stops it at the same
     /// state on every run.
     fn stored_bytes(&self) -> u64 {
-        self.table_bytes() + self.frontier_bytes
+        self.table_bytes() + self.frontier.bytes()
     }
 
     fn stats(&self) -> SearchStats {
         SearchStats {
             states: self.passed.stored(),
             depth: self.depth,
-            peak_frontier: self.peak_frontier,
+            peak_frontier: self.frontier.peak_len(),
             encoded_bytes: self.encoded_bytes,
             table_bytes: self.table_bytes(),
             covered: self.passed.covered(),
-            peak_frontier_bytes: self.peak_frontier_bytes,
+            peak_frontier_bytes: self.frontier.peak_bytes(),
+            passed_bytes: self.passed.bytes(),
+            arena_bytes: self.arena_bytes(),
             ..SearchStats::default()
         }
     }
@@ -266,14 +241,12 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Search<'a, 'p, P, M> {
             if self.found.violations[q].is_some() {
                 continue;
             }
-            let mut path: Vec<SymStep> = last.into_iter().cloned().collect();
-            let mut at = parent;
-            while at != u32::MAX {
-                let node = &self.arena[at as usize];
-                path.extend(node.step.iter().cloned());
-                at = node.parent;
-            }
-            path.reverse();
+            let mut path = if parent == u32::MAX {
+                Vec::new()
+            } else {
+                self.arena.path(parent)
+            };
+            path.extend(last.cloned());
             self.found.violations[q] = Some(path);
         }
     }
