@@ -29,5 +29,6 @@ mod reductions;
 mod serve;
 mod serve_clients;
 mod serve_runs;
+mod tab_symmetry;
 mod vacuity;
 mod zones;

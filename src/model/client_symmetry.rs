@@ -12,6 +12,10 @@
 //! moved client becomes the pending entry `j` with the same `at` whose step
 //! is σ(step `i`); when no such bijection exists the clients stay put.
 //!
+//! Which clients may trade places depends on the semantics the key is for
+//! (see [`classes`]): the windowed search (which passes [`Ranks`]) also
+//! moves clients with proactive timers, the untimed search does not.
+//!
 //! Like the request renaming (`symmetry.rs`), every renaming function
 //! destructures its type exhaustively, so a new field or variant does not
 //! compile until it says how client indexes move.
@@ -21,6 +25,7 @@ use super::client_rename::{
 };
 use super::config::ClientConfig;
 use super::msg::{ClientIx, Msg, RequestId, Timer};
+use super::symmetry::Ranks;
 use super::{Model, World};
 use crate::engine::Millis;
 use crate::scenario::Step;
@@ -29,9 +34,24 @@ use crate::scenario::Step;
 const ANY: ClientIx = ClientIx::MAX;
 
 /// Renames interchangeable clients into canonical order (see the module
-/// doc). Leaves the state alone when no class has two members.
-pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Timer]) {
-    let classes = classes(m);
+/// doc). Leaves the state alone when no class has two members. `ranks`
+/// (one per message and timer) come from the windowed search only: they
+/// select its classes ([`Semantics::Windowed`]) and break ties between
+/// clients in the same state, the one named by the item of lowest rank
+/// first (any order among equal signatures is a renaming: ranks change
+/// how much is merged, never soundness).
+pub fn canonicalize(
+    m: &Model,
+    w: &mut World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    ranks: Option<&Ranks<'_>>,
+) {
+    let semantics = match ranks {
+        Some(_) => Semantics::Windowed,
+        None => Semantics::Untimed,
+    };
+    let classes = classes(m, semantics);
     if classes.is_empty() {
         return;
     }
@@ -44,6 +64,8 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
         .collect();
     let script = script_signatures(m, &pending);
     let state = state_signatures(m, w, msgs, timers);
+    let least = ranks.map(|r| least_ranks(m, msgs, timers, r));
+    let tie = |c: usize| least.as_ref().map_or(0, |l| l[c]);
     let mut perm: Vec<ClientIx> = (0..m.clients.len() as ClientIx).collect();
     for class in classes {
         // Only clients with the same pending script can trade places.
@@ -53,7 +75,7 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
             let mut slots = group.to_vec();
             slots.sort_unstable();
             let mut order = group.to_vec();
-            order.sort_by_key(|&c| (state[c], c));
+            order.sort_by_key(|&c| (state[c], tie(c), c));
             for (&slot, &old) in slots.iter().zip(&order) {
                 perm[old] = slot as ClientIx;
             }
@@ -68,10 +90,26 @@ pub fn canonicalize(m: &Model, w: &mut World, msgs: &mut [Msg], timers: &mut [Ti
     apply(m, w, msgs, timers, &perm, &script_map);
 }
 
-/// The clients client symmetry may move (members of a class of two or
-/// more).
+/// The semantics a key is for: they differ in how timers due at one
+/// instant are ordered, hence in which clients are interchangeable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Semantics {
+    /// Untimed search: timers due at one instant fire in a fixed order
+    /// (deadlines by `Timer` order, then arming order).
+    Untimed,
+    /// Windowed search: ordinary timers that are not script entries tie
+    /// both ways with everything at their instant; deadlines still fire in
+    /// `Timer` order.
+    Windowed,
+}
+
+/// The clients client symmetry may move in the untimed search (members of
+/// a class of two or more).
 pub fn movable(m: &Model) -> Vec<usize> {
-    classes(m).into_iter().flatten().collect()
+    classes(m, Semantics::Untimed)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Whether two clients have the same settings, apart from the name and the
@@ -109,14 +147,22 @@ fn same_settings(a: &ClientConfig, b: &ClientConfig) -> bool {
         && *preflight == b.preflight
 }
 
-/// Whether a client may trade places at all. Clients with timers of their
-/// own are left out: deadlines due at one instant fire in `Timer` order,
-/// which follows the client index (`Proactive(c)`, `PreflightExpiry(c, _)`,
-/// `CallTimeout`, `RefreshTimeout`), and proactive timers of clients on one
-/// store are armed in index order, which decides ties between ordinary
-/// timers. Swapping such clients could merge states whose futures differ.
-fn timerless(c: &ClientConfig) -> bool {
-    c.proactive.is_none() && !c.preflight && c.timeout.is_none()
+/// Whether a client may trade places at all. Clients with deadlines of
+/// their own are left out: deadlines due at one instant fire in `Timer`
+/// order, which follows the client index (`PreflightExpiry(c, _)`,
+/// `CallTimeout`, `RefreshTimeout`). Clients with a proactive timer are
+/// left out of the untimed search only: there ordinary timers due at one
+/// instant fire in arming order, and the proactive timers of the clients on
+/// one store are armed in index order (`proactive::arm_proactive`). In the
+/// windowed search a proactive timer (`Ordinary`, armed from a mark, never
+/// `When::At`) ties both ways with every event at its instant, so neither
+/// its index nor its arming order decides anything (docs/performance.md
+/// "Client symmetry"). Swapping excluded clients could merge states whose
+/// futures differ: `audit_symmetry` and `audit_windowed_symmetry` fail at
+/// once without this exclusion.
+fn timerless(c: &ClientConfig, semantics: Semantics) -> bool {
+    let proactive_ok = semantics == Semantics::Windowed || c.proactive.is_none();
+    proactive_ok && !c.preflight && c.timeout.is_none()
 }
 
 /// A shared resource as a class compares it: a private one (used by this
@@ -129,9 +175,10 @@ fn resource(index: Option<u8>, users: usize) -> Option<Option<u8>> {
 }
 
 /// The classes of interchangeable clients with at least two members, each
-/// in ascending index order: same settings, no timers of their own, and the
-/// same or private store, device and scope.
-fn classes(m: &Model) -> Vec<Vec<usize>> {
+/// in ascending index order: same settings, no timers of their own that
+/// `semantics` orders by index, and the same or private store, device and
+/// scope.
+fn classes(m: &Model, semantics: Semantics) -> Vec<Vec<usize>> {
     let users = |f: &dyn Fn(&ClientConfig) -> Option<u8>, v: Option<u8>| {
         m.clients.iter().filter(|c| f(c) == v).count()
     };
@@ -143,7 +190,7 @@ fn classes(m: &Model) -> Vec<Vec<usize>> {
     };
     let mut classes: Vec<Vec<usize>> = Vec::new();
     for (i, c) in m.clients.iter().enumerate() {
-        if !timerless(c) {
+        if !timerless(c, semantics) {
             continue;
         }
         let found = classes.iter_mut().find(|class| {
@@ -291,6 +338,31 @@ fn state_signatures(m: &Model, w: &World, msgs: &[Msg], timers: &[Timer]) -> Vec
         named.borrow_mut().fill(false);
     }
     out
+}
+
+/// Per client: the least rank of the pending messages and timers naming
+/// it (`u32::MAX` when none does), a tie-break between equal signatures.
+fn least_ranks(m: &Model, msgs: &[Msg], timers: &[Timer], ranks: &Ranks<'_>) -> Vec<u32> {
+    let least = std::cell::RefCell::new(vec![u32::MAX; m.clients.len()]);
+    let rank = std::cell::Cell::new(u32::MAX);
+    let record = |c: ClientIx| {
+        let mut l = least.borrow_mut();
+        l[c as usize] = l[c as usize].min(rank.get());
+        c
+    };
+    let record_id = |id: RequestId| RequestId {
+        client: record(id.client),
+        number: id.number,
+    };
+    for (k, msg) in msgs.iter().enumerate() {
+        rank.set(ranks.msgs[k]);
+        rename_msg(&mut msg.clone(), &record, &record_id);
+    }
+    for (k, timer) in timers.iter().enumerate() {
+        rank.set(ranks.timers[k]);
+        rename_timer(&mut timer.clone(), &record, &record_id, &[]);
+    }
+    least.into_inner()
 }
 
 /// Applies the client permutation `perm` (old index → new index) and the

@@ -95,7 +95,7 @@ fn canonicalize_with(
         }
         return;
     }
-    super::client_symmetry::canonicalize(m, w, msgs, timers);
+    super::client_symmetry::canonicalize(m, w, msgs, timers, ranks);
     let mut classes: Vec<(usize, Vec<u16>)> = Vec::new();
     let movable = match orbit {
         Some(_) => super::client_symmetry::movable(m),
