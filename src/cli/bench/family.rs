@@ -107,11 +107,7 @@ pub fn windowed_sizes(max_n: u32) -> Vec<u32> {
 pub fn run_sizes(client: Client, sizes: &[u32], windowed: bool, settings: &Settings) -> Vec<Row> {
     let mut rows = Vec::new();
     for &n in sizes {
-        let row = measure(&scenario_timed(client, n, windowed), n, settings);
-        super::super::output::eprint_line(&format!(
-            "  N={n}: {:?}, {} states, {:.3}s",
-            row.verdict, row.states, row.secs
-        ));
+        let row = run_one(client, n, windowed, settings);
         let stop = row.bound.is_some();
         rows.push(row);
         if stop {
@@ -119,6 +115,16 @@ pub fn run_sizes(client: Client, sizes: &[u32], windowed: bool, settings: &Setti
         }
     }
     rows
+}
+
+/// Measures one family member and says so on stderr.
+pub fn run_one(client: Client, n: u32, windowed: bool, settings: &Settings) -> Row {
+    let row = measure(&scenario_timed(client, n, windowed), n, settings);
+    super::super::output::eprint_line(&format!(
+        "  N={n}: {:?}, {} states, {:.3}s",
+        row.verdict, row.states, row.secs
+    ));
+    row
 }
 
 /// Explores one scenario with BFS and measures it.

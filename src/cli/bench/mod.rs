@@ -2,7 +2,8 @@
 //! expired AT1, rotation, untimed) for growing N, the windowed corpus,
 //! random runs' events per second per core, and — in a build with the
 //! `peers` feature, where installed — the SPIN and Stateright peers on the
-//! same N in the same run, with ratios. A subcommand rather
+//! same N in the same run, and TChecker on the windowed family, with
+//! ratios. A subcommand rather
 //! than `cargo bench`: it measures the shipped binary, needs no dev
 //! dependency, runs the peers as subprocesses, and prints the table
 //! docs/performance.md shows (docs/architecture.md says why).
@@ -16,6 +17,7 @@ mod peers;
 mod por;
 mod random;
 mod table;
+mod tchecker;
 
 use super::bounds::parse_size;
 use super::output::{eprint_line, print};
@@ -59,7 +61,12 @@ pub struct Args {
     /// peers folder).
     #[arg(long, value_name = "BIN")]
     stateright: Option<PathBuf>,
-    /// Skip the peers.
+    /// TChecker's `tck-reach` binary, run on the windowed family (default:
+    /// the `TOKENRACE_TCHECKER` environment variable, else `tck-reach` on
+    /// PATH; `peers` feature only).
+    #[arg(long, value_name = "BIN")]
+    tchecker: Option<PathBuf>,
+    /// Skip the peers (TChecker too).
     #[arg(long)]
     no_peers: bool,
     /// The windowed corpus explored exhaustively (every *.json below it).
@@ -102,10 +109,14 @@ pub fn execute(args: &Args) -> Code {
     let verify = family::run_family(family::Client::SingleFlight, args.max_n, &settings);
     eprint_line("bench: naive family (untimed, must be violated)");
     let bug = family::run_family(family::Client::Naive, args.naive_max_n, &settings);
+    let peers_dir = args
+        .peers
+        .clone()
+        .or_else(|| std::env::var_os(peers::PEERS_ENV).map(PathBuf::from));
     let peers = if args.no_peers {
         peers::Peers::none("skipped (--no-peers)")
     } else {
-        peers::Peers::locate(args.peers.as_deref(), args.stateright.as_deref())
+        peers::Peers::locate(peers_dir.as_deref(), args.stateright.as_deref())
     };
     let sf = family::Client::SingleFlight;
     let peer_verify = peers.run(sf, args.peer_max_n.min(args.max_n), args.max_n);
@@ -121,7 +132,12 @@ pub fn execute(args: &Args) -> Code {
         out.push_str(&random::table(&random::run(args.random_runs)));
     }
     if !args.no_windowed {
-        code = code.max(windowed(args, &verify, &settings, &mut out));
+        let tchecker = if args.no_peers {
+            tchecker::Tchecker::none("skipped (--no-peers)")
+        } else {
+            tchecker::Tchecker::locate(args.tchecker.as_deref(), peers_dir.as_deref())
+        };
+        code = code.max(windowed(args, &verify, &settings, &tchecker, &mut out));
     }
     if !args.no_corpus {
         let rows = corpus::run(&args.corpus, &settings);
@@ -136,27 +152,50 @@ pub fn execute(args: &Args) -> Code {
     code
 }
 
-/// Runs the windowed single-flight family, appends its table beside the
-/// untimed counts (running the untimed sizes the untimed family skipped)
-/// and returns its exit code.
+/// Runs the windowed single-flight family and, per N right after
+/// tokenrace, TChecker's algorithms on the same member (each size until a
+/// run stops on a bound); appends the table beside the untimed counts
+/// (running the untimed sizes the untimed family skipped) and returns its
+/// exit code.
 fn windowed(
     args: &Args,
     verify: &[family::Row],
     settings: &family::Settings,
+    tchecker: &tchecker::Tchecker,
     out: &mut String,
 ) -> Code {
-    eprint_line("bench: single-flight family (windowed, must hold)");
-    let sizes = family::windowed_sizes(args.windowed_max_n);
+    eprint_line("bench: single-flight family (windowed, must hold; TChecker beside it)");
     let client = family::Client::SingleFlight;
-    let windowed = family::run_sizes(client, &sizes, true, settings);
-    let missing: Vec<u32> = sizes
+    let limits = tchecker::Limits {
+        time_secs: settings.time_secs,
+        max_memory: settings.max_memory,
+    };
+    let (mut windowed, mut tck) = (Vec::new(), Vec::new());
+    let mut stopped = Vec::new();
+    for n in family::windowed_sizes(args.windowed_max_n) {
+        let ours = windowed
+            .last()
+            .map_or(true, |r: &family::Row| r.bound.is_none());
+        let theirs = tchecker.available() && stopped.len() < tchecker::ALGORITHMS.len();
+        if !ours && !theirs {
+            break;
+        }
+        if ours {
+            windowed.push(family::run_one(client, n, true, settings));
+        }
+        if theirs {
+            tck.extend(tchecker.run(n, &limits, &mut stopped));
+        }
+    }
+    let missing: Vec<u32> = windowed
         .iter()
-        .copied()
-        .filter(|n| windowed.iter().any(|w| w.n == *n) && !verify.iter().any(|v| v.n == *n))
+        .map(|w| w.n)
+        .filter(|n| !verify.iter().any(|v| v.n == *n))
         .collect();
     let mut untimed = family::run_sizes(client, &missing, false, settings);
     untimed.extend(verify.iter().cloned());
-    out.push_str(&table::windowed(&windowed, &untimed, settings));
+    out.push_str(&table::windowed(&windowed, &untimed, &tck, settings));
+    out.push_str(&tchecker.note());
     family::code(&windowed, &[])
 }
 

@@ -3,6 +3,7 @@
 
 use super::family::{Row, Settings};
 use super::peers::PeerRow;
+use super::tchecker::{self, TckRow};
 use super::{corpus, por};
 use crate::check::Verdict;
 
@@ -209,37 +210,86 @@ pub fn por(rows: &[por::Row]) -> String {
     out
 }
 
-/// The windowed single-flight family beside the untimed one at the same N.
-pub fn windowed(rows: &[Row], untimed: &[Row], settings: &Settings) -> String {
+/// The windowed single-flight family beside the untimed one at the same N
+/// and, where it ran, TChecker on the same member (one row per N either
+/// ran).
+pub fn windowed(rows: &[Row], untimed: &[Row], tck: &[TckRow], settings: &Settings) -> String {
+    let peer = !tck.is_empty();
     let mut out = format!(
         "## Refresh race, single-flight client, windowed (exact timing, latencies [5ms, 80ms]): verified\n\n\
          tokenrace: BFS, zone subsumption with LU extrapolation, active clocks, symmetry {}, \
          {} thread(s), {} s budget per N. bytes/state = what the search stores (passed list, \
-         arena, frontier at its peak) per stored state, by its own count.\n\n\
-         | N | verdict | states | transitions | time s | peak MiB | bytes/state | untimed states | windowed / untimed states |\n\
-         |---|---|---|---|---|---|---|---|---|\n",
+         arena, frontier at its peak) per stored state, by its own count.{}\n\n\
+         | N | verdict | states | transitions | time s | peak MiB | bytes/state | untimed states | windowed / untimed states |{}\n\
+         |---|---|---|---|---|---|---|---|---|{}\n",
         if settings.no_symmetry { "off" } else { "on" },
         settings.threads,
-        settings.time_secs
+        settings.time_secs,
+        if peer {
+            " TChecker (same model as timed automata, run right after tokenrace at each N, \
+             same time budget): stored states, its own running time, peak RSS, verdict; \
+             ratios: TChecker's fastest time / tokenrace's, tokenrace's states / TChecker's fewest."
+        } else {
+            ""
+        },
+        if peer {
+            " TChecker covreach | TChecker aLU-covreach | TChecker / tokenrace time | tokenrace / TChecker states |"
+        } else {
+            ""
+        },
+        if peer { "---|---|---|---|" } else { "" },
     );
-    for r in rows {
-        let u = untimed.iter().find(|u| u.n == r.n);
-        let ratio = u.map_or("-".into(), |u| {
-            format!("{:.1}x", r.states as f64 / u.states.max(1) as f64)
-        });
+    let mut sizes: Vec<u32> = rows
+        .iter()
+        .map(|r| r.n)
+        .chain(tck.iter().map(|t| t.n))
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    for n in sizes {
+        let r = rows.iter().find(|r| r.n == n);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.3} | {} | {:.0} | {} | {} |\n",
-            r.n,
-            verdict(r.verdict),
-            r.states,
-            r.transitions,
-            r.secs,
-            mib(r.peak_bytes),
-            r.bytes_per_state,
-            u.map_or("-".into(), |u| u.states.to_string()),
-            ratio
+            "| {n} | {} |",
+            r.map_or("not run | - | - | - | - | - | - | -".into(), |r| {
+                windowed_cells(r, untimed)
+            })
         ));
+        if peer {
+            let cell = |a: &str| tchecker::find(tck, a, n).map_or("-".into(), TckRow::cell);
+            let (time, states) = r.map_or(("-".into(), "-".into()), |r| {
+                (
+                    tchecker::time_ratio(tck, n, r.secs),
+                    tchecker::states_ratio(tck, n, r.states),
+                )
+            });
+            let [covreach, alu] = tchecker::ALGORITHMS;
+            out.push_str(&format!(
+                " {} | {} | {time} | {states} |",
+                cell(covreach),
+                cell(alu)
+            ));
+        }
+        out.push('\n');
     }
     out.push('\n');
     out
+}
+
+/// tokenrace's cells of one windowed row, after N.
+fn windowed_cells(r: &Row, untimed: &[Row]) -> String {
+    let u = untimed.iter().find(|u| u.n == r.n);
+    let ratio = u.map_or("-".into(), |u| {
+        format!("{:.1}x", r.states as f64 / u.states.max(1) as f64)
+    });
+    format!(
+        "{} | {} | {} | {:.3} | {} | {:.0} | {} | {}",
+        verdict(r.verdict),
+        r.states,
+        r.transitions,
+        r.secs,
+        mib(r.peak_bytes),
+        r.bytes_per_state,
+        u.map_or("-".into(), |u| u.states.to_string()),
+        ratio
+    )
 }
