@@ -165,9 +165,14 @@ fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], tim
 /// The canonical order of a client's requests: by signature, ties by
 /// least rank, then by index (what a stable sort would keep).
 pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..signature.len()).collect();
-    order.sort_unstable_by_key(|&i| (signature[i], least[i], i));
-    order
+    let mut keys: Vec<(u64, u32, u32)> = signature
+        .iter()
+        .zip(least)
+        .enumerate()
+        .map(|(i, (&s, &l))| (s, l, i as u32))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i as usize).collect()
 }
 
 /// In canonical numbering (0-based), the first request of each request's
