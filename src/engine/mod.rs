@@ -122,6 +122,29 @@ pub trait Protocol {
     fn footprint(&self, _state: &Self::State, _msg: &Self::Msg) -> Footprint {
         Footprint::EVERYTHING
     }
+    /// [`Protocol::canonicalize_orbits`] (or, with no `orbit`,
+    /// [`Protocol::canonicalize`]) without a copy of the state: renames
+    /// `msgs` and `timers` in place, fills `orbit`, and writes into `sink`
+    /// exactly the bytes `sink.put(&renamed_state)` would. The untimed
+    /// search's key takes this path. False (the default) when the protocol
+    /// has none for this state: the caller then renames a copy.
+    fn encode_canonical(
+        &self,
+        _state: &Self::State,
+        _msgs: &mut [Self::Msg],
+        _timers: &mut [Self::Timer],
+        _orbit: Option<&mut Vec<Self::Msg>>,
+        _sink: &mut encode::ByteSink,
+    ) -> bool {
+        false
+    }
+    /// An integer code of a message that orders as the message does
+    /// (`a < b` exactly when `code(a) < code(b)`), so keys sort and rank
+    /// messages by integer comparisons. `None` (the default) when there is
+    /// none: keys then compare the messages themselves.
+    fn msg_code(&self, _msg: &Self::Msg) -> Option<u128> {
+        None
+    }
 }
 
 /// Latency window `[min, max]` and per-message fault probabilities.

@@ -20,6 +20,7 @@ use super::path::{check_faults, Execution, PathError};
 use super::pending::fault_vectors;
 use super::{Choice, Effects, Event, EventId, Fault, Millis, Protocol, StepRecord, Urgency, When};
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 
 /// A timer at its exact time.
 #[derive(Clone, Debug)]
@@ -102,9 +103,9 @@ pub struct Scratch<P: Protocol> {
     msgs: Vec<P::Msg>,
     timers: Vec<P::Timer>,
     order: Vec<u32>,
-    sorted: Vec<P::Msg>,
     orbit: Vec<P::Msg>,
     digests: Vec<(u64, u64)>,
+    codes: Vec<(u128, u128, u32)>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -114,9 +115,9 @@ impl<P: Protocol> Default for Scratch<P> {
             msgs: Vec::new(),
             timers: Vec::new(),
             order: Vec::new(),
-            sorted: Vec::new(),
             orbit: Vec::new(),
             digests: Vec::new(),
+            codes: Vec::new(),
         }
     }
 }
@@ -262,7 +263,6 @@ impl<P: Protocol> UState<P> {
         ranks: Option<&mut Vec<u16>>,
         orbits: bool,
     ) -> (u128, usize) {
-        let mut model = self.model.clone();
         scratch.msgs.clear();
         scratch
             .msgs
@@ -271,62 +271,108 @@ impl<P: Protocol> UState<P> {
         scratch
             .timers
             .extend(self.timers.iter().map(|t| t.timer.clone()));
-        match ranks {
-            Some(ranks) => {
-                if orbits {
-                    let (msgs, timers) = (&mut scratch.msgs, &mut scratch.timers);
-                    p.canonicalize_orbits(&mut model, msgs, timers, &mut scratch.orbit);
-                } else {
-                    p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
-                    scratch.orbit.clear();
-                }
-                // One sort gives the key's message order and the ranks.
-                if orbits {
-                    let digests = &mut scratch.digests;
-                    rank_by_digest(
-                        &scratch.orbit,
-                        &scratch.msgs,
-                        digests,
-                        &mut scratch.order,
-                        ranks,
-                    );
-                } else {
-                    rank(&scratch.orbit, &scratch.msgs, &mut scratch.order, ranks);
-                }
-                let sorted = scratch
-                    .order
-                    .iter()
-                    .map(|&i| scratch.msgs[i as usize].clone());
-                scratch.sorted.clear();
-                scratch.sorted.extend(sorted);
-                std::mem::swap(&mut scratch.msgs, &mut scratch.sorted);
-            }
-            None => {
-                p.canonicalize(&mut model, &mut scratch.msgs, &mut scratch.timers);
-                scratch.msgs.sort_unstable();
-            }
+        scratch.sink.clear();
+        let with_orbits = ranks.is_some() && orbits;
+        self.put_model(p, scratch, with_orbits);
+        if !with_orbits {
+            scratch.orbit.clear();
         }
-        let sink = &mut scratch.sink;
-        sink.clear();
-        sink.put(&model);
-        sink.put(&scratch.msgs);
-        if self.timers.is_empty() {
-            // The encoding of an empty sequence of rows.
-            sink.put(&[] as &[(Millis, Urgency, &P::Timer)]);
-        } else {
-            let mut rows: Vec<(Millis, Urgency, &P::Timer)> = self
-                .timers
-                .iter()
-                .zip(&scratch.timers)
-                .map(|(t, renamed)| (t.at, t.urgency, renamed))
-                .collect();
-            rows.sort_by(|a, b| due_order(*a, *b));
-            sink.put(&rows);
+        self.order_msgs(p, scratch, ranks, with_orbits);
+        let Scratch {
+            sink,
+            msgs,
+            timers,
+            order,
+            ..
+        } = scratch;
+        // The messages as a sorted `Vec` would be written: length, items.
+        sink.write_usize(msgs.len());
+        for &i in order.iter() {
+            msgs[i as usize].hash(sink);
         }
+        self.put_timers(timers, order, sink);
         sink.put(&self.marks);
         sink.put(&self.now);
         sink.put(&self.faults);
         (fingerprint(&sink.bytes), sink.bytes.len())
+    }
+
+    /// Renames the key's copies of the messages and timers, fills the
+    /// orbit keys (with `orbits`) and writes the renamed model: streamed
+    /// by the protocol when it can, else a renamed copy.
+    fn put_model(&self, p: &P, scratch: &mut Scratch<P>, orbits: bool) {
+        let Scratch {
+            sink,
+            msgs,
+            timers,
+            orbit,
+            ..
+        } = scratch;
+        let wanted = orbits.then_some(&mut *orbit);
+        if p.encode_canonical(&self.model, msgs, timers, wanted, sink) {
+            return;
+        }
+        let mut model = self.model.clone();
+        if orbits {
+            p.canonicalize_orbits(&mut model, msgs, timers, orbit);
+        } else {
+            p.canonicalize(&mut model, msgs, timers);
+        }
+        sink.put(&model);
+    }
+
+    /// The key's message order in `scratch.order` (a function of the
+    /// renamed messages' values) and, with `ranks`, each message's rank
+    /// (see [`UState::key_ranked`]).
+    fn order_msgs(
+        &self,
+        p: &P,
+        scratch: &mut Scratch<P>,
+        ranks: Option<&mut Vec<u16>>,
+        orbits: bool,
+    ) {
+        let Scratch {
+            msgs,
+            orbit,
+            order,
+            codes,
+            digests,
+            ..
+        } = scratch;
+        let keys: &[P::Msg] = if orbits { orbit } else { msgs };
+        if code_all(p, keys, msgs, codes) {
+            rank_by_code(codes, order, ranks);
+            return;
+        }
+        match ranks {
+            Some(ranks) if orbits => rank_by_digest(orbit, msgs, digests, order, ranks),
+            Some(ranks) => rank(orbit, msgs, order, ranks),
+            None => {
+                order.clear();
+                order.extend(0..msgs.len() as u32);
+                order.sort_unstable_by(|&a, &b| msgs[a as usize].cmp(&msgs[b as usize]));
+            }
+        }
+    }
+
+    /// The timer sequence (renamed timers at their times) in firing order,
+    /// as a `Vec` of `(at, urgency, timer)` rows would be written.
+    fn put_timers(&self, renamed: &[P::Timer], order: &mut Vec<u32>, sink: &mut ByteSink) {
+        sink.write_usize(self.timers.len());
+        if self.timers.is_empty() {
+            return;
+        }
+        let row = |i: u32| {
+            let t = &self.timers[i as usize];
+            (t.at, t.urgency, &renamed[i as usize])
+        };
+        order.clear();
+        order.extend(0..self.timers.len() as u32);
+        // Stable: ties keep the arming order, as the rows' sort did.
+        order.sort_by(|&a, &b| due_order(row(a), row(b)));
+        for &i in order.iter() {
+            row(i).hash(sink);
+        }
     }
 
     /// The move that takes pending event `id`, checked against the untimed
@@ -364,6 +410,62 @@ impl<P: Protocol> UState<P> {
             return Err(bad("untimed: a timer fires at its exact time"));
         }
         Ok(Move::Tick)
+    }
+}
+
+/// The protocol's integer codes (`Protocol::msg_code`) of each message's
+/// rank key (its orbit key, or itself) and of the message, with its index;
+/// false when the protocol has no codes.
+fn code_all<P: Protocol>(
+    p: &P,
+    keys: &[P::Msg],
+    msgs: &[P::Msg],
+    codes: &mut Vec<(u128, u128, u32)>,
+) -> bool {
+    codes.clear();
+    if keys.is_empty() {
+        return true;
+    }
+    let same = std::ptr::eq(keys, msgs);
+    for (i, (k, m)) in keys.iter().zip(msgs).enumerate() {
+        let Some(m) = p.msg_code(m) else {
+            return false;
+        };
+        // An orbit key is mostly the message itself.
+        let k = if same || k == &msgs[i] {
+            Some(m)
+        } else {
+            p.msg_code(k)
+        };
+        let Some(k) = k else {
+            return false;
+        };
+        codes.push((k, m, i as u32));
+    }
+    true
+}
+
+/// [`rank`] on integer codes that order as the values do: the index sorted
+/// by rank key then message, and dense ranks of the rank keys.
+fn rank_by_code(
+    codes: &mut [(u128, u128, u32)],
+    order: &mut Vec<u32>,
+    ranks: Option<&mut Vec<u16>>,
+) {
+    codes.sort_unstable();
+    order.clear();
+    order.extend(codes.iter().map(|c| c.2));
+    let Some(ranks) = ranks else {
+        return;
+    };
+    ranks.clear();
+    ranks.resize(codes.len(), 0);
+    let mut r = 0u16;
+    for k in 0..codes.len() {
+        if k > 0 && codes[k - 1].0 != codes[k].0 {
+            r += 1;
+        }
+        ranks[codes[k].2 as usize] = r;
     }
 }
 

@@ -65,7 +65,7 @@ pub enum End {
 }
 
 /// One API request of a client.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub phase: Phase,
     pub retries_left: u8,

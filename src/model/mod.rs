@@ -23,12 +23,14 @@ pub mod footprint;
 pub mod ghost;
 pub mod label;
 pub mod msg;
+mod msg_code;
 pub mod preflight;
 pub mod proactive;
 pub mod refresh;
 pub mod resource;
 pub mod store;
 pub mod symmetry;
+mod symmetry_encode;
 pub mod token;
 pub mod user;
 
@@ -198,6 +200,21 @@ impl Protocol for Model {
 
     fn footprint(&self, w: &World, msg: &Msg) -> Footprint {
         footprint::of(self, w, msg)
+    }
+
+    fn encode_canonical(
+        &self,
+        w: &World,
+        msgs: &mut [Msg],
+        timers: &mut [Timer],
+        orbit: Option<&mut Vec<Msg>>,
+        sink: &mut crate::engine::encode::ByteSink,
+    ) -> bool {
+        symmetry_encode::encode_canonical(self, w, msgs, timers, orbit, sink)
+    }
+
+    fn msg_code(&self, msg: &Msg) -> Option<u128> {
+        Some(msg_code::code(msg))
     }
 }
 

@@ -106,19 +106,20 @@ fn canonicalize_with(
             continue;
         }
         let (signature, least) = signatures(
-            w,
+            &w.clients[client].requests,
+            &w.flights,
             u8::try_from(client).expect("validated: at most 255 clients"),
             msgs,
             timers,
             ranks,
         );
-        let mut order: Vec<usize> = (0..signature.len()).collect();
-        order.sort_by_key(|&i| (signature[i], least[i]));
+        let order = canonical_order(&signature, &least);
+        let state = &w.clients[client];
+        if orbit.is_some() && !movable.contains(&client) && !awaits_request(state) {
+            classes.push((client, first_of_class(&state.requests, &order, &signature)));
+        }
         if !order.iter().enumerate().all(|(new, old)| new == *old) {
             renumber(w, client, &order, msgs, timers);
-        }
-        if orbit.is_some() && !movable.contains(&client) && !awaits_request(&w.clients[client]) {
-            classes.push((client, first_of_class(w, client, &order, &signature)));
         }
     }
     if let Some(o) = orbit {
@@ -161,15 +162,28 @@ fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], tim
     timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
 }
 
+/// The canonical order of a client's requests: by signature, ties by
+/// least rank, then by index (what a stable sort would keep).
+pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
+    let mut keys: Vec<(u64, u32, u32)> = signature
+        .iter()
+        .zip(least)
+        .enumerate()
+        .map(|(i, (&s, &l))| (s, l, i as u32))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i as usize).collect()
+}
+
 /// In canonical numbering (0-based), the first request of each request's
 /// class: consecutive requests with equal signatures and equal states.
-/// (Signatures do not depend on numbering, so the canonical request `k`
-/// has the signature of old index `order[k]`.)
-fn first_of_class(w: &World, client: usize, order: &[usize], signature: &[u64]) -> Vec<u16> {
-    let requests = &w.clients[client].requests;
+/// `requests` are in the old numbering: the canonical request `k` is old
+/// index `order[k]`, with its signature.
+pub(super) fn first_of_class(requests: &[Request], order: &[usize], signature: &[u64]) -> Vec<u16> {
     let mut first = vec![0u16; requests.len()];
     for k in 1..requests.len() {
-        let same = signature[order[k]] == signature[order[k - 1]] && requests[k] == requests[k - 1];
+        let same = signature[order[k]] == signature[order[k - 1]]
+            && requests[order[k]] == requests[order[k - 1]];
         first[k] = if same {
             first[k - 1]
         } else {
@@ -189,7 +203,7 @@ fn first_of_class(w: &World, client: usize, order: &[usize], signature: &[u64]) 
 /// `states_merged_by_symmetry_have_the_same_futures` (tests/reductions.rs)
 /// found this; such clients keep their own numbering (less dedup, never a
 /// wrong merge).
-fn interchangeable(m: &Model, client: usize) -> bool {
+pub(super) fn interchangeable(m: &Model, client: usize) -> bool {
     m.clients[client].timeout.is_none()
 }
 
@@ -198,14 +212,14 @@ fn interchangeable(m: &Model, client: usize) -> bool {
 /// rank of the items naming it (a tie-break only: any order among equal
 /// signatures is some renaming, so ranks change how much is merged, never
 /// soundness).
-fn signatures(
-    w: &World,
+pub(super) fn signatures(
+    requests: &[Request],
+    flights: &[Option<Flight>],
     client: u8,
     msgs: &[Msg],
     timers: &[Timer],
     ranks: Option<&Ranks<'_>>,
 ) -> (Vec<u64>, Vec<u32>) {
-    let requests = &w.clients[client as usize].requests;
     let mut signature: Vec<u64> = requests.iter().map(digest).collect();
     let mut least = vec![u32::MAX; requests.len()];
     let rank = std::cell::Cell::new(u32::MAX);
@@ -225,7 +239,7 @@ fn signatures(
         note_item(client, timer, |t, f| rename_timer(t, f), &mut note);
     }
     rank.set(u32::MAX);
-    for flight in w.flights.iter().flatten() {
+    for flight in flights.iter().flatten() {
         note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
     }
     (signature, least)
@@ -285,7 +299,7 @@ fn note_item<T: Clone + Hash>(
 /// Whether a proactive refresh the client awaits names one of its
 /// requests (signatures leave those out, so its requests are not known to
 /// be interchangeable).
-fn awaits_request(c: &ClientState) -> bool {
+pub(super) fn awaits_request(c: &ClientState) -> bool {
     c.proactive_awaited.iter().any(|(r, _)| {
         matches!(
             r,
@@ -347,7 +361,7 @@ fn same_client(c: ClientIx) -> ClientIx {
     c
 }
 
-fn rename_flight(x: &mut Flight, f: &dyn Fn(RequestId) -> RequestId) {
+pub(super) fn rename_flight(x: &mut Flight, f: &dyn Fn(RequestId) -> RequestId) {
     client_rename::rename_flight(x, &same_client, f);
 }
 

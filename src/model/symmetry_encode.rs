@@ -1,0 +1,289 @@
+//! The untimed key's symmetry renaming without a copy of the world
+//! (`Protocol::encode_canonical`): the same canonical order as
+//! [`symmetry::canonicalize_orbits`](super::symmetry::canonicalize_orbits),
+//! the messages and timers renamed in place (they are the key's own
+//! copies), and the renamed world written straight into the byte sink:
+//! requests in canonical order, request ids through the renumbering. The
+//! bytes are those `ByteSink::put` writes for the renamed world (the
+//! derived `Hash` stream, field by field in declaration order), which
+//! `tests::streamed_worlds_encode_as_renamed_copies_do` checks against the
+//! copy-and-rename path on explored states.
+//!
+//! States whose clients client symmetry may move take the copy path
+//! (`false`): the client renaming is `client_symmetry`'s.
+
+use super::client::ClientState;
+use super::msg::{Msg, RequestId, Timer};
+use super::refresh::Flight;
+use super::symmetry::{
+    awaits_request, canonical_order, first_of_class, interchangeable, rename_flight, rename_msg,
+    rename_timer, signatures,
+};
+use super::{Model, World};
+use crate::engine::encode::ByteSink;
+use std::hash::{Hash, Hasher};
+
+/// Renames `msgs` and `timers`, fills `orbit` (when given) and writes the
+/// renamed `w` into `sink`; false, with nothing done, when client symmetry
+/// may move a client.
+pub fn encode_canonical(
+    m: &Model,
+    w: &World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    mut orbit: Option<&mut Vec<Msg>>,
+    sink: &mut ByteSink,
+) -> bool {
+    if let Some(o) = orbit.as_deref_mut() {
+        o.clear();
+    }
+    if !m.symmetry {
+        if let Some(o) = orbit {
+            o.extend_from_slice(msgs);
+        }
+        sink.put(w);
+        return true;
+    }
+    if !super::client_symmetry::movable(m).is_empty() {
+        return false;
+    }
+    // Per client: the new number of each old request (empty: unchanged).
+    let mut numbers: Vec<Vec<u16>> = vec![Vec::new(); w.clients.len()];
+    let mut orders: Vec<Vec<usize>> = vec![Vec::new(); w.clients.len()];
+    let mut flights: Option<Vec<Option<Flight>>> = None;
+    let mut classes: Vec<(usize, Vec<u16>)> = Vec::new();
+    for (client, state) in w.clients.iter().enumerate() {
+        if state.requests.len() < 2 || !interchangeable(m, client) {
+            continue;
+        }
+        let (signature, least) = signatures(
+            &state.requests,
+            flights.as_deref().unwrap_or(&w.flights),
+            u8::try_from(client).expect("validated: at most 255 clients"),
+            msgs,
+            timers,
+            None,
+        );
+        let order = canonical_order(&signature, &least);
+        if orbit.is_some() && !awaits_request(state) {
+            classes.push((client, first_of_class(&state.requests, &order, &signature)));
+        }
+        if order.iter().enumerate().all(|(new, old)| new == *old) {
+            continue;
+        }
+        let mut number = vec![0u16; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            number[old] = u16::try_from(new + 1).expect("a request number");
+        }
+        let renumber = |id: RequestId| -> RequestId {
+            if id.client as usize != client || id.number == 0 {
+                return id;
+            }
+            RequestId {
+                client: id.client,
+                number: number[id.number as usize - 1],
+            }
+        };
+        msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
+        timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
+        if w.flights.iter().any(Option::is_some) {
+            let f = flights.get_or_insert_with(|| w.flights.clone());
+            f.iter_mut()
+                .flatten()
+                .for_each(|x| rename_flight(x, &renumber));
+        }
+        numbers[client] = number;
+        orders[client] = order;
+    }
+    if let Some(o) = orbit {
+        collapse_orbits(msgs, &classes, o);
+    }
+    let renamed = Renamed {
+        numbers: &numbers,
+        orders: &orders,
+    };
+    put_world(w, &renamed, flights.as_deref().unwrap_or(&w.flights), sink);
+    true
+}
+
+/// The orbit keys of the renamed `msgs`: each request named becomes the
+/// first of its class (as `symmetry::canonicalize_orbits` does).
+fn collapse_orbits(msgs: &[Msg], classes: &[(usize, Vec<u16>)], orbit: &mut Vec<Msg>) {
+    orbit.extend_from_slice(msgs);
+    for (client, first) in classes {
+        let collapse = |id: RequestId| -> RequestId {
+            if id.client as usize != *client || id.number == 0 {
+                return id;
+            }
+            RequestId {
+                client: id.client,
+                number: first[id.number as usize - 1] + 1,
+            }
+        };
+        orbit.iter_mut().for_each(|msg| rename_msg(msg, &collapse));
+    }
+}
+
+/// The renumbering of every client: new numbers and the canonical order.
+struct Renamed<'a> {
+    numbers: &'a [Vec<u16>],
+    orders: &'a [Vec<usize>],
+}
+
+impl Renamed<'_> {
+    fn id(&self, id: RequestId) -> RequestId {
+        match self.numbers.get(id.client as usize) {
+            Some(number) if !number.is_empty() && id.number != 0 => RequestId {
+                client: id.client,
+                number: number[id.number as usize - 1],
+            },
+            _ => id,
+        }
+    }
+}
+
+/// The derived `Hash` stream of the renamed world, field by field.
+fn put_world(w: &World, renamed: &Renamed<'_>, flights: &[Option<Flight>], sink: &mut ByteSink) {
+    let World {
+        stores,
+        clients,
+        flights: _, // renamed copy (or the original when nothing moved)
+        auth,
+        denylist,
+        attacker,
+        refreshed,
+    } = w;
+    stores.hash(sink);
+    // A `Vec`'s stream: its length, then its items.
+    sink.write_usize(clients.len());
+    for (c, state) in clients.iter().enumerate() {
+        put_client(state, &renamed.orders[c], renamed, sink);
+    }
+    flights.hash(sink);
+    auth.hash(sink);
+    denylist.hash(sink);
+    attacker.hash(sink);
+    refreshed.hash(sink);
+}
+
+/// The derived `Hash` stream of a renamed client: its requests in
+/// canonical order (`order` empty: as they are), its awaited refreshers
+/// renamed.
+fn put_client(c: &ClientState, order: &[usize], renamed: &Renamed<'_>, sink: &mut ByteSink) {
+    let ClientState {
+        requests,
+        skew_ms,
+        proactive_armed,
+        proactive_fired,
+        proactive_sent,
+        proactive_awaited,
+        preflight_armed,
+        preflight_expired,
+    } = c;
+    if order.is_empty() {
+        requests.hash(sink);
+    } else {
+        sink.write_usize(requests.len());
+        order.iter().for_each(|&i| requests[i].hash(sink));
+    }
+    skew_ms.hash(sink);
+    proactive_armed.hash(sink);
+    proactive_fired.hash(sink);
+    proactive_sent.hash(sink);
+    if proactive_awaited.is_empty() || renamed.numbers.iter().all(Vec::is_empty) {
+        proactive_awaited.hash(sink);
+    } else {
+        let mut awaited = proactive_awaited.clone();
+        let f = |id: RequestId| renamed.id(id);
+        for (refresher, _) in &mut awaited {
+            super::client_rename::rename_refresher(refresher, &|c| c, &f);
+        }
+        awaited.hash(sink);
+    }
+    preflight_armed.hash(sink);
+    preflight_expired.hash(sink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::untimed::UState;
+    use crate::engine::Protocol;
+    use std::path::{Path, PathBuf};
+
+    fn scenarios(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("scenarios/ reads")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                scenarios(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The streamed encoding and renamed items of one state against the
+    /// copy path (`symmetry::canonicalize_orbits` on a copy, then `put`).
+    fn check(m: &Model, s: &UState<Model>) -> bool {
+        let msgs: Vec<Msg> = s.msgs.iter().map(|(_, msg)| *msg).collect();
+        let timers: Vec<Timer> = s.timers.iter().map(|t| t.timer).collect();
+        for orbits in [false, true] {
+            let (mut m1, mut t1, mut o1) = (msgs.clone(), timers.clone(), Vec::new());
+            let mut sink = ByteSink::default();
+            let wanted = orbits.then_some(&mut o1);
+            if !encode_canonical(m, &s.model, &mut m1, &mut t1, wanted, &mut sink) {
+                return false;
+            }
+            let (mut w2, mut m2, mut t2, mut o2) =
+                (s.model.clone(), msgs.clone(), timers.clone(), Vec::new());
+            if orbits {
+                m.canonicalize_orbits(&mut w2, &mut m2, &mut t2, &mut o2);
+            } else {
+                m.canonicalize(&mut w2, &mut m2, &mut t2);
+            }
+            let mut copy = ByteSink::default();
+            copy.put(&w2);
+            assert_eq!(sink.bytes, copy.bytes, "world encoding of {:?}", s.model);
+            assert_eq!((m1, t1, o1), (m2, t2, o2), "renamed items of {:?}", s.model);
+        }
+        true
+    }
+
+    #[test]
+    fn streamed_worlds_encode_as_renamed_copies_do() {
+        let mut files = Vec::new();
+        scenarios(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+            &mut files,
+        );
+        let mut streamed = 0;
+        for file in files {
+            let Ok(loaded) = crate::scenario::load(&file) else {
+                continue;
+            };
+            let m = Model::build(&loaded.scenario);
+            let mut frontier = vec![UState::init(&m).0];
+            let mut seen = 0;
+            while let Some(s) = frontier.pop() {
+                streamed += usize::from(check(&m, &s));
+                seen += 1;
+                if seen > 300 {
+                    break;
+                }
+                let mut moves = Vec::new();
+                s.moves(&m, &mut moves);
+                for mv in moves.into_iter().rev() {
+                    let mut next = s.clone();
+                    let b = next.begin(&m, mv);
+                    next.commit(&b.fx, &[]);
+                    frontier.push(next);
+                }
+            }
+        }
+        assert!(streamed > 1000, "only {streamed} states streamed");
+    }
+}
