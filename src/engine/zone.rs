@@ -107,8 +107,7 @@ impl Zone {
             return None;
         }
         let mut m = Vec::with_capacity((n + 1) * (n + 1));
-        for a in 0..n {
-            let to_x = col[a];
+        for (a, &to_x) in col.iter().enumerate() {
             let old = &self.m[a * n..(a + 1) * n];
             if to_x >= INF {
                 m.extend_from_slice(old);
