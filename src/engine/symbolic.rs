@@ -198,13 +198,53 @@ impl<P: Protocol> SymState<P> {
         if !self.pairwise_possible(index, h) {
             return None;
         }
-        let mut zone = self.zone.clone();
-        let v = zone.add_var();
-        let ok = add(&mut zone, rec, self.now, v, 0) && add(&mut zone, rec, v, ORIGIN, h);
-        if !ok || !self.constrain_event(&mut zone, v, index, h, rec) {
-            return None;
+        let v = self.zone.len() as u32;
+        let (upper, lower) = self.step_bounds(index, h);
+        if let Some((r, steps)) = rec {
+            let (sv, step) = (steps[v as usize], |j: u32| steps[j as usize]);
+            r.extend(upper.iter().map(|&(j, c)| (sv, step(j), c)));
+            r.extend(lower.iter().map(|&(j, c)| (step(j), sv, c)));
+        }
+        let mut zone = self.zone.with_new_var(&upper, &lower)?;
+        if index.is_none() {
+            // The horizon: everything still pending can be later than `H`.
+            let events = &self.pending.events;
+            if !events
+                .iter()
+                .all(|o| add(&mut zone, rec, ORIGIN, o.base, o.hi - h - 1))
+            {
+                return None;
+            }
         }
         Some(Enabled { zone, var: v, gate })
+    }
+
+    /// The constraints on the time of the step taking event `index` (or
+    /// the horizon): `(a, c)` in the first list is `T - x_a <= c`, in the
+    /// second `x_a - T <= c`. Not before `now`, not after `H`; the event's
+    /// window; nothing else overtaken past its latest time. The horizon
+    /// goes at `H`.
+    #[allow(clippy::type_complexity)]
+    fn step_bounds(&self, index: Option<usize>, h: i64) -> (Vec<(u32, i64)>, Vec<(u32, i64)>) {
+        let events = &self.pending.events;
+        let mut upper = Vec::with_capacity(events.len() + 2);
+        let mut lower = Vec::with_capacity(3);
+        upper.push((ORIGIN, h));
+        lower.push((self.now, 0));
+        match index {
+            None => lower.push((ORIGIN, -h)),
+            Some(i) => {
+                let e = &events[i];
+                upper.push((e.base, e.hi));
+                lower.push((e.base, -e.lo));
+                for (j, o) in events.iter().enumerate() {
+                    if j != i {
+                        upper.push((o.base, overtake_bound(e, o)));
+                    }
+                }
+            }
+        }
+        (upper, lower)
     }
 
     /// A necessary condition checked pair by pair on the current zone, so
@@ -224,34 +264,6 @@ impl<P: Protocol> SymState<P> {
             .iter()
             .enumerate()
             .all(|(j, o)| j == i || -z.bound(o.base, e.base) <= overtake_bound(e, o) - e.lo)
-    }
-
-    /// The window of the fired event and "nothing overtaken past its latest
-    /// time" for every other; for the horizon, `T = H` and everything still
-    /// pending can be later than `H`.
-    fn constrain_event(
-        &self,
-        zone: &mut Zone,
-        v: u32,
-        index: Option<usize>,
-        h: i64,
-        rec: &mut Option<(&mut Record, &[u32])>,
-    ) -> bool {
-        let events = &self.pending.events;
-        let Some(i) = index else {
-            return add(zone, rec, ORIGIN, v, -h)
-                && events
-                    .iter()
-                    .all(|o| add(zone, rec, ORIGIN, o.base, o.hi - h - 1));
-        };
-        let e = &events[i];
-        if !add(zone, rec, v, e.base, e.hi) || !add(zone, rec, e.base, v, -e.lo) {
-            return false;
-        }
-        events
-            .iter()
-            .enumerate()
-            .all(|(j, o)| j == i || add(zone, rec, v, o.base, overtake_bound(e, o)))
     }
 
     /// Runs the handler of an enabled event on a copy of the model.

@@ -85,6 +85,58 @@ impl Zone {
         n as u32
     }
 
+    /// This zone with one more variable `x` (index `len()`), constrained by
+    /// `x - x_a <= c` for each `(a, c)` in `upper` and `x_a - x <= c` for
+    /// each in `lower`, closed in O(n² + n·k) instead of O(n²) per
+    /// constraint: shortest paths from and to `x` go through one of its
+    /// edges and then a closed old entry, and old entries improve only
+    /// through `x`. `None` when the zone becomes empty.
+    pub fn with_new_var(&self, upper: &[(u32, i64)], lower: &[(u32, i64)]) -> Option<Zone> {
+        let n = self.n;
+        let mut row = vec![INF; n];
+        for &(a, c) in upper {
+            let from_a = &self.m[a as usize * n..(a as usize + 1) * n];
+            for (r, &ab) in row.iter_mut().zip(from_a) {
+                if ab < INF {
+                    *r = (*r).min(c + ab);
+                }
+            }
+        }
+        let mut col = vec![INF; n];
+        for &(a, c) in lower {
+            for (b, r) in col.iter_mut().enumerate() {
+                let ba = self.m[b * n + a as usize];
+                if ba < INF {
+                    *r = (*r).min(ba + c);
+                }
+            }
+        }
+        if (0..n).any(|b| row[b] < INF && col[b] < INF && row[b] + col[b] < 0) {
+            return None;
+        }
+        let mut m = Vec::with_capacity((n + 1) * (n + 1));
+        for (a, &to_x) in col.iter().enumerate() {
+            let old = &self.m[a * n..(a + 1) * n];
+            if to_x >= INF {
+                m.extend_from_slice(old);
+            } else {
+                m.extend(old.iter().zip(&row).map(
+                    |(&ab, &xb)| {
+                        if xb < INF {
+                            ab.min(to_x + xb)
+                        } else {
+                            ab
+                        }
+                    },
+                ));
+            }
+            m.push(to_x);
+        }
+        m.extend_from_slice(&row);
+        m.push(0);
+        Some(Zone { n: n + 1, m })
+    }
+
     /// Adds `x_i - x_j <= c` and re-closes in O(n²). Returns false when the
     /// zone becomes empty (no latencies satisfy every constraint); the zone
     /// must then be discarded.
@@ -179,6 +231,28 @@ mod tests {
         assert_eq!(z.bound(b, ORIGIN), 15);
         assert!(z.constrain(ORIGIN, b, -12)); // b >= 12
         assert_eq!(z.bound(ORIGIN, a), -7); // a >= 7
+    }
+
+    #[test]
+    fn a_new_variable_closes_like_one_constraint_at_a_time() {
+        let mut z = Zone::new();
+        let a = z.add_var();
+        let b = z.add_var();
+        assert!(z.constrain(a, ORIGIN, 10) && z.constrain(ORIGIN, a, -2));
+        assert!(z.constrain(b, a, 5) && z.constrain(ORIGIN, b, -4));
+        let upper = [(a, 7), (b, 3), (ORIGIN, 30)];
+        let lower = [(a, -1), (b, 0)];
+        let fast = z.with_new_var(&upper, &lower).expect("consistent");
+        let mut slow = z.clone();
+        let x = slow.add_var();
+        for (j, c) in upper {
+            assert!(slow.constrain(x, j, c));
+        }
+        for (j, c) in lower {
+            assert!(slow.constrain(j, x, c));
+        }
+        assert_eq!(fast, slow);
+        assert!(z.with_new_var(&[(a, 0)], &[(b, -20)]).is_none());
     }
 
     #[test]

@@ -28,8 +28,13 @@ use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::Instant;
 
-/// States between two deadline and memory checks.
+/// States between two deadline and memory checks (a stop request is
+/// checked at every state).
 const CHECK_EVERY: u64 = 4096;
+
+/// Bytes counted per queued state for its model, pending list and marks
+/// (besides its inline size and zone).
+const QUEUED_EXTRA: usize = 512;
 
 /// A part's hull and how many times it grew (queued states of an older
 /// version are stale: the newer hull state covers them and is queued).
@@ -43,6 +48,8 @@ struct Queued<P: Protocol> {
     state: SymState<P>,
     part: u128,
     version: u32,
+    /// What it takes, by the pre-pass's own count.
+    bytes: u64,
 }
 
 /// What the pre-pass established: per property, whether it holds (no
@@ -76,6 +83,7 @@ pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     }
     let mut succs = Vec::new();
     while let Some(q) = search.queue.pop_front() {
+        search.queue_bytes -= q.bytes;
         if search.parts.get(&q.part).map(|p| p.version) != Some(q.version) {
             continue;
         }
@@ -169,6 +177,10 @@ struct Hull<'a, 'p, P: Protocol, M> {
     depth: u64,
     peak_queue: u64,
     zone_bytes: u64,
+    /// The queued states' inline size, zones and a share for model and
+    /// pending list.
+    queue_bytes: u64,
+    peak_queue_bytes: u64,
     /// Per property: hit by some step of the over-approximation.
     hit: Vec<bool>,
 }
@@ -188,6 +200,8 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             depth: 0,
             peak_queue: 0,
             zone_bytes: 0,
+            queue_bytes: 0,
+            peak_queue_bytes: 0,
             hit: vec![false; m.count()],
         }
     }
@@ -227,11 +241,15 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             }
         };
         self.depth = self.depth.max(u64::from(state.depth));
+        let bytes = (std::mem::size_of::<Queued<P>>() + dbm.len() * 8 + QUEUED_EXTRA) as u64;
         let hull = state.with_hull(&key.order, dbm);
+        self.queue_bytes += bytes;
+        self.peak_queue_bytes = self.peak_queue_bytes.max(self.queue_bytes);
         self.queue.push_back(Queued {
             state: hull,
             part: key.discrete,
             version,
+            bytes,
         });
         self.peak_queue = self.peak_queue.max(self.queue.len() as u64);
         self.stored += 1;
@@ -242,17 +260,16 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
         if self.stored > self.limits.max_states || self.depth > self.limits.max_depth {
             return false;
         }
-        if self.stored % CHECK_EVERY != 0 {
-            return true;
-        }
         if self.budget.hooks.stopped() {
             return false;
+        }
+        if self.stored % CHECK_EVERY != 0 {
+            return true;
         }
         if self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
             return false;
         }
-        let state = std::mem::size_of::<Queued<P>>() as u64 + 512;
-        let bytes = self.zone_bytes + self.queue.len() as u64 * state;
+        let bytes = self.zone_bytes + self.queue_bytes;
         self.budget.max_memory.map_or(true, |max| bytes <= max)
     }
 
@@ -270,6 +287,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             peak_frontier: self.peak_queue,
             table_bytes: self.zone_bytes,
             covered: self.covered,
+            peak_frontier_bytes: self.peak_queue_bytes,
             ..SearchStats::default()
         };
         Proof {
