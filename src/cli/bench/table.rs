@@ -214,9 +214,10 @@ pub fn windowed(rows: &[Row], untimed: &[Row], settings: &Settings) -> String {
     let mut out = format!(
         "## Refresh race, single-flight client, windowed (exact timing, latencies [5ms, 80ms]): verified\n\n\
          tokenrace: BFS, zone subsumption with LU extrapolation, active clocks, symmetry {}, \
-         {} thread(s), {} s budget per N. bytes/state = what the search stores (passed list, \
-         arena, frontier at its peak) per stored state, by its own count.\n\n\
-         | N | verdict | states | transitions | time s | peak MiB | bytes/state | untimed states | windowed / untimed states |\n\
+         {} thread(s), {} s budget per N. bytes/state = what the search stores per stored \
+         state, by its own count: passed list + parent arena + frontier at its peak \
+         (compact states).\n\n\
+         | N | verdict | states | transitions | time s | peak MiB | bytes/state (passed + arena + frontier) | untimed states | windowed / untimed states |\n\
          |---|---|---|---|---|---|---|---|---|\n",
         if settings.no_symmetry { "off" } else { "on" },
         settings.threads,
@@ -228,7 +229,7 @@ pub fn windowed(rows: &[Row], untimed: &[Row], settings: &Settings) -> String {
             format!("{:.1}x", r.states as f64 / u.states.max(1) as f64)
         });
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.3} | {} | {:.0} | {} | {} |\n",
+            "| {} | {} | {} | {} | {:.3} | {} | {:.0} ({:.0} + {:.0} + {:.0}) | {} | {} |\n",
             r.n,
             verdict(r.verdict),
             r.states,
@@ -236,6 +237,9 @@ pub fn windowed(rows: &[Row], untimed: &[Row], settings: &Settings) -> String {
             r.secs,
             mib(r.peak_bytes),
             r.bytes_per_state,
+            r.memory_split[0],
+            r.memory_split[1],
+            r.memory_split[2],
             u.map_or("-".into(), |u| u.states.to_string()),
             ratio
         ));
