@@ -263,6 +263,30 @@ fn matrix_sweeps_a_users_scenario_and_takes_time_and_state_bounds() {
         "--fail-on-unknown",
     ]);
     assert_eq!(bounded.code, 1, "{}", bounded.stderr);
+    let wording = "exhaustive search stopped at 2 states (max_states); raise it with --max-states";
+    assert!(bounded.stdout.contains(wording), "{}", bounded.stdout);
+    let markdown = tokenrace(&[
+        "matrix",
+        "--scenario",
+        SINGLE_FLIGHT,
+        "--max-states",
+        "2",
+        "--format",
+        "markdown",
+    ]);
+    assert!(markdown.stdout.contains(wording), "{}", markdown.stdout);
+    let json = tokenrace(&[
+        "matrix",
+        "--scenario",
+        SINGLE_FLIGHT,
+        "--max-states",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let note = doc["cells"][0]["verdicts"][0]["note"].as_str().unwrap();
+    assert!(note.starts_with(wording), "{note}");
     let missing = tokenrace(&["matrix", "--scenario", "no/such.json"]);
     assert_eq!(missing.code, 2);
 }

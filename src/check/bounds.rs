@@ -2,6 +2,7 @@
 //! `bound_hit` field) and a note naming the figure reached and the flag
 //! that raises it, so `unknown` always says what to do next.
 
+use super::{InvariantReport, Verdict};
 use crate::explore::BoundHit;
 
 /// The `bound_hit` name of a bound.
@@ -56,6 +57,45 @@ pub fn joined(first: Option<String>, rest: String) -> String {
         Some(first) => format!("{first}; then {rest}"),
         None => rest,
     }
+}
+
+/// For a batch of reports (a matrix): how many verdicts each bound left
+/// `unknown` and the flag that raises it, in order of first appearance;
+/// `None` when every verdict is decided. `max_states` is the batch's
+/// state bound per search.
+pub fn unknown_summary<'a>(
+    reports: impl IntoIterator<Item = &'a InvariantReport>,
+    max_states: u64,
+) -> Option<String> {
+    let mut bounds: Vec<(&str, usize)> = Vec::new();
+    for r in reports
+        .into_iter()
+        .filter(|r| r.verdict == Verdict::Unknown)
+    {
+        let bound = r.bound_hit.as_deref().unwrap_or("a bound");
+        match bounds.iter_mut().find(|(b, _)| *b == bound) {
+            Some((_, n)) => *n += 1,
+            None => bounds.push((bound, 1)),
+        }
+    }
+    let parts: Vec<String> = bounds
+        .iter()
+        .map(|&(bound, n)| {
+            let what = match bound {
+                "max_states" => format!(
+                    "exhaustive search stopped at {max_states} states (max_states); \
+                     raise it with --max-states"
+                ),
+                "time" => "its time ran out (time); raise it with --time".to_string(),
+                "max_memory" => "it reached its memory budget (max_memory)".to_string(),
+                "interrupted" => "interrupted by Ctrl-C".to_string(),
+                other => format!("bound {other} hit"),
+            };
+            let verdicts = if n == 1 { "verdict" } else { "verdicts" };
+            format!("{n} {verdicts} unknown: {what}")
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 #[cfg(test)]

@@ -5,6 +5,11 @@
 //! the schedule check; it does not decide enabledness (`engine::symbolic`)
 //! or times (`engine::path`).
 //!
+//! Memory: frontier states are kept compact (`compact`, `frontier`: a
+//! varint string per state and an interned shared part) and rebuilt
+//! exactly when expanded; arena nodes take 12 bytes (`arena`), and DFS
+//! keeps only the stack's ancestors in it.
+//!
 //! The passed list (`explore::passed`) stores, per discrete state, the
 //! maximal zones seen (zone subsumption, `--no-subsumption` turns it off).
 //! BFS expands the frontier a block at a time: workers

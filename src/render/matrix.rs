@@ -82,6 +82,9 @@ pub fn text(matrix: &Matrix, replays: &[CellReplay]) -> String {
         rows.push(row);
     }
     out.push_str(&table(&rows));
+    if let Some(line) = unknown_line(matrix) {
+        writeln!(out, "? {line}").unwrap();
+    }
     for (cell, invariant, command) in replays {
         let cell = &matrix.cells[*cell];
         let (client, server) = (&matrix.clients[cell.client], &matrix.servers[cell.server]);
@@ -101,6 +104,13 @@ pub fn text(matrix: &Matrix, replays: &[CellReplay]) -> String {
         out.push_str("save the counterexamples with --out DIR to get their replay commands\n");
     }
     out
+}
+
+/// The bounds that stopped the table's `unknown` verdicts, with the flag
+/// that raises each; `None` when every verdict is decided.
+fn unknown_line(matrix: &Matrix) -> Option<String> {
+    let reports = matrix.cells.iter().flat_map(|c| &c.verdicts);
+    crate::check::bounds::unknown_summary(reports, matrix.options.max_states)
 }
 
 fn symbol(r: &InvariantReport) -> &'static str {
@@ -204,6 +214,9 @@ fn grid(out: &mut String, matrix: &Matrix) {
         out.push('\n');
     }
     out.push('\n');
+    if let Some(line) = unknown_line(matrix) {
+        writeln!(out, "❓ {line}.\n").unwrap();
+    }
 }
 
 fn row_and_column_tables(out: &mut String, matrix: &Matrix) {

@@ -57,6 +57,9 @@ pub struct Row {
     pub secs: f64,
     pub peak_bytes: Option<u64>,
     pub bytes_per_state: f64,
+    /// Windowed search: per stored state, the passed list, the parent
+    /// arena and the frontier at its peak (their sum is `bytes_per_state`).
+    pub memory_split: [f64; 3],
     /// Deliveries in the shortest counterexample.
     pub deliveries: Option<usize>,
     pub bound: Option<String>,
@@ -147,6 +150,7 @@ pub fn measure(s: &Scenario, n: u32, settings: &Settings) -> Row {
         secs,
         peak_bytes: measured.then(peak_resident_bytes).flatten(),
         bytes_per_state: stats.stored_bytes_per_state(),
+        memory_split: stats.split_per_state(),
         deliveries: first.trace.as_ref().map(|t| {
             t.steps
                 .iter()

@@ -218,9 +218,10 @@ pub fn windowed(rows: &[Row], untimed: &[Row], tck: &[TckRow], settings: &Settin
     let mut out = format!(
         "## Refresh race, single-flight client, windowed (exact timing, latencies [5ms, 80ms]): verified\n\n\
          tokenrace: BFS, zone subsumption with LU extrapolation, active clocks, symmetry {}, \
-         {} thread(s), {} s budget per N. bytes/state = what the search stores (passed list, \
-         arena, frontier at its peak) per stored state, by its own count.{}\n\n\
-         | N | verdict | states | transitions | time s | peak MiB | bytes/state | untimed states | windowed / untimed states |{}\n\
+         {} thread(s), {} s budget per N. bytes/state = what the search stores per stored \
+         state, by its own count: passed list + parent arena + frontier at its peak \
+         (compact states).{}\n\n\
+         | N | verdict | states | transitions | time s | peak MiB | bytes/state (passed + arena + frontier) | untimed states | windowed / untimed states |{}\n\
          |---|---|---|---|---|---|---|---|---|{}\n",
         if settings.no_symmetry { "off" } else { "on" },
         settings.threads,
@@ -282,13 +283,16 @@ fn windowed_cells(r: &Row, untimed: &[Row]) -> String {
         format!("{:.1}x", r.states as f64 / u.states.max(1) as f64)
     });
     format!(
-        "{} | {} | {} | {:.3} | {} | {:.0} | {} | {}",
+        "{} | {} | {} | {:.3} | {} | {:.0} ({:.0} + {:.0} + {:.0}) | {} | {}",
         verdict(r.verdict),
         r.states,
         r.transitions,
         r.secs,
         mib(r.peak_bytes),
         r.bytes_per_state,
+        r.memory_split[0],
+        r.memory_split[1],
+        r.memory_split[2],
         u.map_or("-".into(), |u| u.states.to_string()),
         ratio
     )

@@ -44,6 +44,20 @@ impl Arena {
         (self.nodes.len() - 1) as u32
     }
 
+    /// Forgets the nodes from `len` on. Depth-first search calls it with
+    /// the node it takes next: nodes are numbered in push order, a stack
+    /// takes the highest, so every later node has left the stack and is
+    /// no ancestor of a node still on it. The arena then holds only the
+    /// stack's states and their ancestors.
+    pub fn truncate(&mut self, len: usize) {
+        while self.nodes.len() > len {
+            let node = self.nodes.pop().expect("longer than len");
+            if node.parent != u32::MAX && node.tag & RARE != 0 {
+                self.rare.pop();
+            }
+        }
+    }
+
     /// The parent of node `at` (`u32::MAX` for the initial state).
     pub fn parent(&self, at: u32) -> u32 {
         self.nodes[at as usize].parent
@@ -113,7 +127,11 @@ mod tests {
         let y = a.push(x, Some(faulted.clone()));
         let z = a.push(y, Some(wide.clone()));
         assert_eq!(a.step(root), None);
-        assert_eq!(a.path(z), vec![plain, faulted, wide]);
+        assert_eq!(a.path(z), vec![plain, faulted.clone(), wide]);
         assert_eq!(std::mem::size_of::<Node>(), 12);
+        a.truncate(2);
+        assert_eq!(a.rare.len(), 0, "the faulted step left with its node");
+        let again = a.push(x, Some(faulted));
+        assert_eq!((again, a.path(again).len()), (2, 2));
     }
 }
