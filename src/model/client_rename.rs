@@ -6,6 +6,7 @@ use super::client::ClientState;
 use super::msg::{Caller, ClientIx, Msg, Refresher, RequestId, Timer};
 use super::refresh::Flight;
 use super::World;
+use crate::scenario::Step;
 
 /// Moves a list's items: item `i` goes to `map[i]`.
 pub(super) fn permute<T: Clone>(items: &mut [T], map: &[u8]) {
@@ -136,5 +137,39 @@ pub(super) fn rename_timer(timer: &mut Timer, f: ClientFn, g: RequestFn, script:
         | Timer::FamilyExpiry(_)
         | Timer::GraceEnd(_)
         | Timer::AttackerWindow(_) => {}
+    }
+}
+
+/// The step with its client renamed.
+pub(super) fn rename_step(step: Step, f: &dyn Fn(ClientIx) -> ClientIx) -> Step {
+    let g = |c: usize| f(c as ClientIx) as usize;
+    match step {
+        Step::Login { client } => Step::Login { client: g(client) },
+        Step::Request { client, count } => Step::Request {
+            client: g(client),
+            count,
+        },
+        Step::Logout { client } => Step::Logout { client: g(client) },
+        Step::Steal { client, token } => Step::Steal {
+            client: g(client),
+            token,
+        },
+        Step::Skew { client, by_ms } => Step::Skew {
+            client: g(client),
+            by_ms,
+        },
+        Step::RevokeAll | Step::Attack { .. } => step,
+    }
+}
+
+/// The client a script step acts on, if any.
+pub(super) fn step_client(step: Step) -> Option<usize> {
+    match step {
+        Step::Login { client }
+        | Step::Request { client, .. }
+        | Step::Logout { client }
+        | Step::Steal { client, .. }
+        | Step::Skew { client, .. } => Some(client),
+        Step::RevokeAll | Step::Attack { .. } => None,
     }
 }

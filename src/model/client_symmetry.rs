@@ -21,7 +21,8 @@
 //! compile until it says how client indexes move.
 
 use super::client_rename::{
-    rename_client_state, rename_flight, rename_msg, rename_timer, rename_world,
+    rename_client_state, rename_flight, rename_msg, rename_step, rename_timer, rename_world,
+    step_client,
 };
 use super::config::ClientConfig;
 use super::msg::{ClientIx, Msg, RequestId, Timer};
@@ -204,40 +205,6 @@ fn classes(m: &Model, semantics: Semantics) -> Vec<Vec<usize>> {
     }
     classes.retain(|class| class.len() > 1);
     classes
-}
-
-/// The step with its client renamed.
-fn rename_step(step: Step, f: &dyn Fn(ClientIx) -> ClientIx) -> Step {
-    let g = |c: usize| f(c as ClientIx) as usize;
-    match step {
-        Step::Login { client } => Step::Login { client: g(client) },
-        Step::Request { client, count } => Step::Request {
-            client: g(client),
-            count,
-        },
-        Step::Logout { client } => Step::Logout { client: g(client) },
-        Step::Steal { client, token } => Step::Steal {
-            client: g(client),
-            token,
-        },
-        Step::Skew { client, by_ms } => Step::Skew {
-            client: g(client),
-            by_ms,
-        },
-        Step::RevokeAll | Step::Attack { .. } => step,
-    }
-}
-
-/// The client a script step acts on, if any.
-fn step_client(step: Step) -> Option<usize> {
-    match step {
-        Step::Login { client }
-        | Step::Request { client, .. }
-        | Step::Logout { client }
-        | Step::Steal { client, .. }
-        | Step::Skew { client, .. } => Some(client),
-        Step::RevokeAll | Step::Attack { .. } => None,
-    }
 }
 
 /// Per client: a digest of the multiset of pending script entries naming

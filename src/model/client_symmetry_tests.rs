@@ -1,6 +1,7 @@
 //! Client symmetry on hand-built states: interchangeable clients are
-//! permuted together with their private stores, and clients with timers of
-//! their own are not permuted.
+//! permuted together with their private stores, clients with deadlines of
+//! their own are not permuted, and clients with a proactive timer are
+//! permuted in the windowed search only.
 
 use super::client::{Phase, Request};
 use super::msg::{Caller, Msg, RequestId, Timer};
@@ -52,6 +53,35 @@ fn key(m: &Model, (mut w, mut msgs): (World, Vec<Msg>)) -> (World, Vec<Msg>) {
     let mut timers: Vec<Timer> = Vec::new();
     m.canonicalize(&mut w, &mut msgs, &mut timers);
     (w, msgs)
+}
+
+/// The windowed search's renaming (it passes ranks; all equal here).
+fn key_windowed(m: &Model, (mut w, mut msgs): (World, Vec<Msg>)) -> (World, Vec<Msg>) {
+    let mut timers: Vec<Timer> = Vec::new();
+    let ranks = vec![0; msgs.len()];
+    m.canonicalize_ranked(&mut w, &mut msgs, &mut timers, &ranks, &[]);
+    (w, msgs)
+}
+
+#[test]
+fn proactive_clients_trade_places_in_the_windowed_search_only() {
+    let m = model(r#", "proactive": "1m""#);
+    assert_ne!(key(&m, calling(&m, 0)), key(&m, calling(&m, 1)));
+    assert_eq!(
+        key_windowed(&m, calling(&m, 0)),
+        key_windowed(&m, calling(&m, 1))
+    );
+}
+
+#[test]
+fn clients_with_deadlines_keep_their_indexes_in_the_windowed_search() {
+    for extra in [r#", "timeout": "1s""#, r#", "preflight": true"#] {
+        let m = model(extra);
+        assert_ne!(
+            key_windowed(&m, calling(&m, 0)),
+            key_windowed(&m, calling(&m, 1))
+        );
+    }
 }
 
 #[test]
