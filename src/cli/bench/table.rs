@@ -229,12 +229,12 @@ pub fn windowed(rows: &[Row], untimed: &[Row], tck: &[TckRow], settings: &Settin
         if peer {
             " TChecker (same model as timed automata, run right after tokenrace at each N, \
              same time budget): stored states, its own running time, peak RSS, verdict; \
-             ratios: TChecker's fastest time / tokenrace's, tokenrace's states / TChecker's fewest."
+             ratios: TChecker's fastest time / tokenrace's, TChecker's fewest states / tokenrace's."
         } else {
             ""
         },
         if peer {
-            " TChecker covreach | TChecker aLU-covreach | TChecker / tokenrace time | tokenrace / TChecker states |"
+            " TChecker covreach | TChecker aLU-covreach | TChecker / tokenrace time | TChecker / tokenrace states |"
         } else {
             ""
         },

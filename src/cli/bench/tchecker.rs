@@ -162,7 +162,8 @@ pub fn time_ratio(rows: &[TckRow], n: u32, secs: f64) -> String {
     limit.map_or("-".into(), |l| format!("> {:.0}x", l as f64 / secs))
 }
 
-/// tokenrace's stored states over the fewest TChecker stored at `n`.
+/// The fewest states a TChecker run stored at `n` over tokenrace's
+/// `states` (peer / tokenrace, as the time ratio).
 pub fn states_ratio(rows: &[TckRow], n: u32, states: u64) -> String {
     rows.iter()
         .filter(|r| r.n == n)
@@ -172,7 +173,7 @@ pub fn states_ratio(rows: &[TckRow], n: u32, states: u64) -> String {
         })
         .min()
         .map_or("-".into(), |t| {
-            format!("{:.2}x", states as f64 / t.max(1) as f64)
+            format!("{:.2}x", t as f64 / states.max(1) as f64)
         })
 }
 

@@ -99,7 +99,7 @@ fn ratios_use_the_fastest_finished_run_and_the_fewest_states() {
         finished("aLU-covreach", 4, 5180, 0.15),
     ];
     assert_eq!(time_ratio(&rows, 4, 0.30), "0.50x");
-    assert_eq!(states_ratio(&rows, 4, 1357), "0.26x");
+    assert_eq!(states_ratio(&rows, 4, 1357), "3.82x");
     assert_eq!(time_ratio(&rows, 5, 1.0), "-");
     assert_eq!(states_ratio(&rows, 5, 10), "-");
 }
