@@ -170,14 +170,15 @@ fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], tim
 /// The canonical order of a client's requests: by signature, ties by
 /// least rank, then by index (what a stable sort would keep).
 pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
-    let mut keys: Vec<(u64, u32, u32)> = signature
+    // (signature, least, index) packed into one integer: one comparison.
+    let mut keys: Vec<u128> = signature
         .iter()
         .zip(least)
         .enumerate()
-        .map(|(i, (&s, &l))| (s, l, i as u32))
+        .map(|(i, (&s, &l))| u128::from(s) << 64 | u128::from(l) << 32 | i as u128)
         .collect();
     keys.sort_unstable();
-    keys.into_iter().map(|(_, _, i)| i as usize).collect()
+    keys.into_iter().map(|k| k as u32 as usize).collect()
 }
 
 /// In canonical numbering (0-based), the first request of each request's
