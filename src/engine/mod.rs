@@ -139,9 +139,10 @@ pub trait Protocol {
         false
     }
     /// An integer code of a message that orders as the message does
-    /// (`a < b` exactly when `code(a) < code(b)`), so keys sort and rank
-    /// messages by integer comparisons. `None` (the default) when there is
-    /// none: keys then compare the messages themselves.
+    /// (`a < b` exactly when `code(a) < code(b)`), with its 32 low bits
+    /// zero (the key packs an index there), so keys sort and rank messages
+    /// by integer comparisons. `None` (the default) when there is none:
+    /// keys then compare the messages themselves.
     fn msg_code(&self, _msg: &Self::Msg) -> Option<u128> {
         None
     }

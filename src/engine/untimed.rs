@@ -105,7 +105,8 @@ pub struct Scratch<P: Protocol> {
     order: Vec<u32>,
     orbit: Vec<P::Msg>,
     digests: Vec<(u64, u64)>,
-    codes: Vec<(u128, u128, u32)>,
+    codes: Vec<u128>,
+    own: Vec<u128>,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -118,6 +119,7 @@ impl<P: Protocol> Default for Scratch<P> {
             orbit: Vec::new(),
             digests: Vec::new(),
             codes: Vec::new(),
+            own: Vec::new(),
         }
     }
 }
@@ -336,12 +338,13 @@ impl<P: Protocol> UState<P> {
             orbit,
             order,
             codes,
+            own,
             digests,
             ..
         } = scratch;
         let keys: &[P::Msg] = if orbits { orbit } else { msgs };
-        if code_all(p, keys, msgs, codes) {
-            rank_by_code(codes, order, ranks);
+        if code_all(p, keys, msgs, codes, own) {
+            rank_by_code(codes, own, order, ranks);
             return;
         }
         match ranks {
@@ -369,7 +372,12 @@ impl<P: Protocol> UState<P> {
         order.clear();
         order.extend(0..self.timers.len() as u32);
         // Stable: ties keep the arming order, as the rows' sort did.
-        order.sort_by(|&a, &b| due_order(row(a), row(b)));
+        let sorted = order
+            .windows(2)
+            .all(|w| due_order(row(w[0]), row(w[1])) != Ordering::Greater);
+        if !sorted {
+            order.sort_by(|&a, &b| due_order(row(a), row(b)));
+        }
         for &i in order.iter() {
             row(i).hash(sink);
         }
@@ -413,19 +421,18 @@ impl<P: Protocol> UState<P> {
     }
 }
 
-/// The protocol's integer codes (`Protocol::msg_code`) of each message's
-/// rank key (its orbit key, or itself) and of the message, with its index;
-/// false when the protocol has no codes.
+/// The protocol's integer codes (`Protocol::msg_code`): per message, its
+/// rank key's code (its orbit key's, or its own) with its index in the low
+/// 32 bits, and the message's own code; false when the protocol has none.
 fn code_all<P: Protocol>(
     p: &P,
     keys: &[P::Msg],
     msgs: &[P::Msg],
-    codes: &mut Vec<(u128, u128, u32)>,
+    codes: &mut Vec<u128>,
+    own: &mut Vec<u128>,
 ) -> bool {
     codes.clear();
-    if keys.is_empty() {
-        return true;
-    }
+    own.clear();
     let same = std::ptr::eq(keys, msgs);
     for (i, (k, m)) in keys.iter().zip(msgs).enumerate() {
         let Some(m) = p.msg_code(m) else {
@@ -440,7 +447,12 @@ fn code_all<P: Protocol>(
         let Some(k) = k else {
             return false;
         };
-        codes.push((k, m, i as u32));
+        debug_assert!(
+            k as u32 == 0 && m as u32 == 0,
+            "msg_code leaves 32 low bits"
+        );
+        codes.push(k | i as u128);
+        own.push(m);
     }
     true
 }
@@ -448,13 +460,29 @@ fn code_all<P: Protocol>(
 /// [`rank`] on integer codes that order as the values do: the index sorted
 /// by rank key then message, and dense ranks of the rank keys.
 fn rank_by_code(
-    codes: &mut [(u128, u128, u32)],
+    codes: &mut [u128],
+    own: &[u128],
     order: &mut Vec<u32>,
     ranks: Option<&mut Vec<u16>>,
 ) {
     codes.sort_unstable();
+    let key = |c: u128| c >> 32;
+    let ix = |c: u128| c as u32 as usize;
+    // Runs of one rank key: by the messages' own codes (mostly all equal).
+    let mut k = 0;
+    while k < codes.len() {
+        let mut j = k + 1;
+        while j < codes.len() && key(codes[j]) == key(codes[k]) {
+            j += 1;
+        }
+        let run = &mut codes[k..j];
+        if run.iter().any(|&c| own[ix(c)] != own[ix(run[0])]) {
+            run.sort_unstable_by_key(|&c| (own[ix(c)], c));
+        }
+        k = j;
+    }
     order.clear();
-    order.extend(codes.iter().map(|c| c.2));
+    order.extend(codes.iter().map(|&c| ix(c) as u32));
     let Some(ranks) = ranks else {
         return;
     };
@@ -462,10 +490,10 @@ fn rank_by_code(
     ranks.resize(codes.len(), 0);
     let mut r = 0u16;
     for k in 0..codes.len() {
-        if k > 0 && codes[k - 1].0 != codes[k].0 {
+        if k > 0 && key(codes[k - 1]) != key(codes[k]) {
             r += 1;
         }
-        ranks[codes[k].2 as usize] = r;
+        ranks[ix(codes[k])] = r;
     }
 }
 

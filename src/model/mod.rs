@@ -27,6 +27,7 @@ mod msg_code;
 pub mod preflight;
 pub mod proactive;
 pub mod refresh;
+mod request_ids;
 pub mod resource;
 pub mod store;
 pub mod symmetry;

@@ -63,7 +63,8 @@ impl Packer {
     }
 }
 
-/// The message's code (see the module doc); at most 87 bits are used.
+/// The message's code (see the module doc): at most the 87 top bits are
+/// used, so the 32 low bits are zero, as `Protocol::msg_code` requires.
 pub fn code(msg: &Msg) -> u128 {
     let mut p = Packer::new();
     match *msg {
@@ -191,6 +192,7 @@ mod tests {
         let all = msgs();
         let codes: Vec<u128> = all.iter().map(code).collect();
         for (a, ca) in all.iter().zip(&codes) {
+            assert_eq!(*ca as u32, 0, "{a:?} uses the low bits");
             for (b, cb) in all.iter().zip(&codes) {
                 assert_eq!(ca.cmp(cb), a.cmp(b), "{a:?} against {b:?}");
             }

@@ -23,6 +23,7 @@ use super::client::{ClientState, Request};
 use super::client_rename;
 use super::msg::{ClientIx, Msg, RequestId, Timer};
 use super::refresh::Flight;
+use super::request_ids::RequestIds;
 use super::{Model, World};
 use std::hash::{Hash, Hasher};
 
@@ -157,22 +158,27 @@ fn renumber(w: &mut World, client: usize, order: &[usize], msgs: &mut [Msg], tim
     };
     rename_world(w, &renumber);
     let old = std::mem::take(&mut w.clients[client].requests);
-    w.clients[client].requests = order.iter().map(|&i| old[i].clone()).collect();
-    msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
-    timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
+    w.clients[client].requests = order.iter().map(|&i| old[i]).collect();
+    let mut renumber = renumber;
+    msgs.iter_mut()
+        .for_each(|msg| msg.map_requests(&mut renumber));
+    timers
+        .iter_mut()
+        .for_each(|t| t.map_requests(&mut renumber));
 }
 
 /// The canonical order of a client's requests: by signature, ties by
 /// least rank, then by index (what a stable sort would keep).
 pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
-    let mut keys: Vec<(u64, u32, u32)> = signature
+    // (signature, least, index) packed into one integer: one comparison.
+    let mut keys: Vec<u128> = signature
         .iter()
         .zip(least)
         .enumerate()
-        .map(|(i, (&s, &l))| (s, l, i as u32))
+        .map(|(i, (&s, &l))| u128::from(s) << 64 | u128::from(l) << 32 | i as u128)
         .collect();
     keys.sort_unstable();
-    keys.into_iter().map(|(_, _, i)| i as usize).collect()
+    keys.into_iter().map(|k| k as u32 as usize).collect()
 }
 
 /// In canonical numbering (0-based), the first request of each request's
@@ -232,15 +238,15 @@ pub(super) fn signatures(
     };
     for (k, msg) in msgs.iter().enumerate() {
         rank.set(ranks.map_or(u32::MAX, |r| r.msgs[k]));
-        note_item(client, msg, |m, f| rename_msg(m, f), &mut note);
+        note_item(client, msg, &mut note);
     }
     for (k, timer) in timers.iter().enumerate() {
         rank.set(ranks.map_or(u32::MAX, |r| r.timers[k]));
-        note_item(client, timer, |t, f| rename_timer(t, f), &mut note);
+        note_item(client, timer, &mut note);
     }
     rank.set(u32::MAX);
     for flight in flights.iter().flatten() {
-        note_item(client, flight, |x, f| rename_flight(x, f), &mut note);
+        note_item(client, flight, &mut note);
     }
     (signature, least)
 }
@@ -265,22 +271,21 @@ pub(super) fn mix(mut x: u64) -> u64 {
 /// Digests an item relative to the request of `client` it names (at most
 /// one per item, as in every message and timer of the model): that
 /// request becomes [`SELF`], the client's other requests [`OTHER`].
-fn note_item<T: Clone + Hash>(
+fn note_item<T: Clone + Hash + RequestIds>(
     client: u8,
     item: &T,
-    rename: impl Fn(&mut T, &dyn Fn(RequestId) -> RequestId),
     note: &mut impl FnMut(Option<usize>, u64),
 ) {
-    let named = std::cell::Cell::new(None);
+    let mut named = None;
     let mut copy = item.clone();
-    rename(&mut copy, &|id| {
+    copy.map_requests(&mut |id| {
         if id.client != client {
             return id;
         }
-        if named.get().is_none() {
-            named.set(Some(id.number));
+        if named.is_none() {
+            named = Some(id.number);
         }
-        let placeholder = if named.get() == Some(id.number) {
+        let placeholder = if named == Some(id.number) {
             SELF
         } else {
             OTHER
@@ -290,7 +295,7 @@ fn note_item<T: Clone + Hash>(
             number: placeholder,
         }
     });
-    let Some(number) = named.get() else {
+    let Some(number) = named else {
         return;
     };
     note(Some(number as usize - 1), digest(&copy));

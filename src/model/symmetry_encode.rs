@@ -15,9 +15,9 @@
 use super::client::ClientState;
 use super::msg::{Msg, RequestId, Timer};
 use super::refresh::Flight;
+use super::request_ids::RequestIds;
 use super::symmetry::{
-    awaits_request, canonical_order, first_of_class, interchangeable, rename_flight, rename_msg,
-    rename_timer, signatures,
+    awaits_request, canonical_order, first_of_class, interchangeable, signatures,
 };
 use super::{Model, World};
 use crate::engine::encode::ByteSink;
@@ -75,7 +75,7 @@ pub fn encode_canonical(
         for (new, &old) in order.iter().enumerate() {
             number[old] = u16::try_from(new + 1).expect("a request number");
         }
-        let renumber = |id: RequestId| -> RequestId {
+        let mut renumber = |id: RequestId| -> RequestId {
             if id.client as usize != client || id.number == 0 {
                 return id;
             }
@@ -84,13 +84,16 @@ pub fn encode_canonical(
                 number: number[id.number as usize - 1],
             }
         };
-        msgs.iter_mut().for_each(|msg| rename_msg(msg, &renumber));
-        timers.iter_mut().for_each(|t| rename_timer(t, &renumber));
+        msgs.iter_mut()
+            .for_each(|msg| msg.map_requests(&mut renumber));
+        timers
+            .iter_mut()
+            .for_each(|t| t.map_requests(&mut renumber));
         if w.flights.iter().any(Option::is_some) {
             let f = flights.get_or_insert_with(|| w.flights.clone());
             f.iter_mut()
                 .flatten()
-                .for_each(|x| rename_flight(x, &renumber));
+                .for_each(|x| x.map_requests(&mut renumber));
         }
         numbers[client] = number;
         orders[client] = order;
@@ -111,7 +114,7 @@ pub fn encode_canonical(
 fn collapse_orbits(msgs: &[Msg], classes: &[(usize, Vec<u16>)], orbit: &mut Vec<Msg>) {
     orbit.extend_from_slice(msgs);
     for (client, first) in classes {
-        let collapse = |id: RequestId| -> RequestId {
+        let mut collapse = |id: RequestId| -> RequestId {
             if id.client as usize != *client || id.number == 0 {
                 return id;
             }
@@ -120,7 +123,9 @@ fn collapse_orbits(msgs: &[Msg], classes: &[(usize, Vec<u16>)], orbit: &mut Vec<
                 number: first[id.number as usize - 1] + 1,
             }
         };
-        orbit.iter_mut().for_each(|msg| rename_msg(msg, &collapse));
+        orbit
+            .iter_mut()
+            .for_each(|msg| msg.map_requests(&mut collapse));
     }
 }
 
