@@ -96,11 +96,14 @@ fn canonicalize_with(
         }
         return;
     }
-    super::client_symmetry::canonicalize(m, w, msgs, timers, ranks);
+    // Client symmetry moves clients of a class of two or more only.
+    if m.clients.len() > 1 {
+        super::client_symmetry::canonicalize(m, w, msgs, timers, ranks);
+    }
     let mut classes: Vec<(usize, Vec<u16>)> = Vec::new();
     let movable = match orbit {
-        Some(_) => super::client_symmetry::movable(m),
-        None => Vec::new(),
+        Some(_) if m.clients.len() > 1 => super::client_symmetry::movable(m),
+        _ => Vec::new(),
     };
     for client in 0..w.clients.len() {
         if w.clients[client].requests.len() < 2 || !interchangeable(m, client) {

@@ -44,7 +44,8 @@ pub fn encode_canonical(
         sink.put(w);
         return true;
     }
-    if !super::client_symmetry::movable(m).is_empty() {
+    // Client symmetry moves clients of a class of two or more only.
+    if m.clients.len() > 1 && !super::client_symmetry::movable(m).is_empty() {
         return false;
     }
     // Per client: the new number of each old request (empty: unchanged).
