@@ -151,3 +151,44 @@ fn a_named_binary_that_is_missing_is_named_in_the_note() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_windowed_table_has_one_row_per_n_either_ran_and_every_row_is_whole() {
+    use super::super::family::{Row, Settings};
+    use crate::check::Verdict;
+    let ours = |n: u32, states: u64, secs: f64| Row {
+        n,
+        verdict: Verdict::Holds,
+        states,
+        transitions: states,
+        secs,
+        peak_bytes: None,
+        bytes_per_state: 600.0,
+        deliveries: None,
+        bound: None,
+    };
+    let settings = Settings {
+        time_secs: 60,
+        threads: 1,
+        max_memory: 1 << 30,
+        no_symmetry: false,
+        no_partial_order: false,
+    };
+    let tck = vec![
+        finished("covreach", 4, 7118, 0.18),
+        finished("aLU-covreach", 4, 5180, 0.15),
+        finished("aLU-covreach", 5, 74412, 9.0),
+    ];
+    let text = super::super::table::windowed(&[ours(4, 1357, 0.03)], &[], &tck, &settings);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    let cells = rows[0].matches('|').count();
+    assert!(
+        rows.iter().all(|r| r.matches('|').count() == cells),
+        "{text}"
+    );
+    assert!(rows[2].contains("| 5.00x | 3.82x |"), "{text}");
+    assert!(rows[3].starts_with("| 5 | not run |"), "{text}");
+    let alone = super::super::table::windowed(&[ours(4, 1357, 0.03)], &[], &[], &settings);
+    assert!(!alone.contains("TChecker"), "{alone}");
+}
