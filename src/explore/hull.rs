@@ -266,10 +266,17 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
         if self.stored % CHECK_EVERY != 0 {
             return true;
         }
+        let bytes = self.zone_bytes + self.queue_bytes;
+        self.budget.observe(super::budget::Snapshot {
+            states: self.stored,
+            depth: self.depth,
+            frontier: self.queue.len() as u64,
+            stored_bytes: bytes,
+            runs: 0,
+        });
         if self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
             return false;
         }
-        let bytes = self.zone_bytes + self.queue_bytes;
         self.budget.max_memory.map_or(true, |max| bytes <= max)
     }
 
