@@ -13,7 +13,7 @@
 //! is σ(step `i`); when no such bijection exists the clients stay put.
 //!
 //! Which clients may trade places depends on the semantics the key is for
-//! (see [`classes`]): the windowed search (which passes [`Ranks`]) also
+//! (see `classes`): the windowed search (which passes [`Ranks`]) also
 //! moves clients with proactive timers, the untimed search does not.
 //!
 //! Like the request renaming (`symmetry.rs`), every renaming function

@@ -164,6 +164,7 @@ fn the_windowed_table_has_one_row_per_n_either_ran_and_every_row_is_whole() {
         secs,
         peak_bytes: None,
         bytes_per_state: 600.0,
+        memory_split: [200.0, 100.0, 300.0],
         deliveries: None,
         bound: None,
     };
