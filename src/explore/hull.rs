@@ -293,6 +293,8 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             depth: self.depth,
             peak_frontier: self.peak_queue,
             table_bytes: self.zone_bytes,
+            // The hulls are its passed list; it keeps no parent arena.
+            passed_bytes: self.zone_bytes,
             covered: self.covered,
             peak_frontier_bytes: self.peak_queue_bytes,
             ..SearchStats::default()
