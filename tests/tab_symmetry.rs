@@ -167,7 +167,7 @@ proptest! {
 fn three_proactive_tabs_are_interchangeable_in_the_windowed_search() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/scale/three-tabs-cross-tab-proactive-one-drop.json"
+        "/benches/scale/three-tabs-cross-tab-proactive-one-drop.json"
     );
     let text = std::fs::read_to_string(path).expect("reads");
     let text = text.replace(r#""count": 3"#, r#""count": 1"#);
