@@ -90,3 +90,35 @@ proptest! {
         }
     }
 }
+
+/// The hull pre-pass and the exact search on worker threads: the report
+/// and the traces of windowed scale scenarios (hull-proved `holds`,
+/// counterexamples found after the pre-pass hit them) are the same for
+/// every thread count.
+#[test]
+fn windowed_scale_scenarios_report_the_same_for_every_thread_count() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/scale");
+    for file in [
+        "three-tabs-cross-tab-proactive-one-drop-two-calls.json",
+        "refresh-race-naive-n12.json",
+        "refresh-race-single-flight-n10.json",
+    ] {
+        let mut s = tokenrace::scenario::load(&root.join(file))
+            .expect("scale scenario loads")
+            .scenario;
+        s.explore.timing = tokenrace::scenario::Timing::Windows;
+        let run = |threads: usize| {
+            let options = ExploreOptions {
+                threads: Some(threads),
+                ..ExploreOptions::default()
+            };
+            let r = check::explore(&s, &options).expect("explores");
+            let traces: Vec<_> = r.invariants.iter().map(|i| i.trace.clone()).collect();
+            serde_json::to_string(&(r, traces)).expect("serialises")
+        };
+        let one = run(1);
+        for threads in [2, 3] {
+            assert_eq!(one, run(threads), "{file}, {threads} threads");
+        }
+    }
+}

@@ -19,11 +19,24 @@
 //! the pre-pass; it stops as soon as they are all violated). It gives up
 //! too at any bound (states, depth, time, memory) and with a schedule; the
 //! exact search then runs within what is left of the budget.
+//!
+//! *Threads:* on more than one, the queue is taken a block at a time
+//! ([`BLOCK`]), successors and split keys are computed on the workers
+//! (`exhaustive::in_order`), and the merge judges and joins them one state
+//! after the other in queue order, skipping a state its part outgrew in
+//! the meantime, as the one-at-a-time loop does: the same result, counts
+//! and figures for every thread count.
+
+mod only;
 
 use super::budget::{Budget, SearchStats};
+use super::exhaustive::in_order;
+use super::untimed::Shareable;
 use super::{Limits, Monitor, Outcome};
+use crate::engine::canon::HullKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState};
 use crate::engine::Protocol;
+pub(crate) use only::Only;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -35,6 +48,15 @@ const CHECK_EVERY: u64 = 4096;
 /// Bytes counted per queued state for its model, pending list and marks
 /// (besides its inline size and zone).
 const QUEUED_EXTRA: usize = 512;
+
+/// Hull states taken off the queue at once on more than one thread: their
+/// successors are computed on the workers, then merged one state after
+/// the other in queue order. A state whose part grew while the block was
+/// merged is stale by then: its successors are dropped unmerged, exactly
+/// as the one-at-a-time loop skips it, so the merge sees the sequence of
+/// the one-at-a-time loop and the result is the same for every thread
+/// count and block size (only the workers' wasted expansions differ).
+const BLOCK: usize = 256;
 
 /// A part's hull and how many times it grew (queued states of an older
 /// version are stale: the newer hull state covers them and is queued).
@@ -52,6 +74,15 @@ struct Queued<P: Protocol> {
     bytes: u64,
 }
 
+/// A successor computed by a worker, waiting for the merge.
+struct Reached<P: Protocol> {
+    state: SymState<P>,
+    /// Properties the step broke (facts, and how the run ended).
+    hits: Vec<usize>,
+    /// Its part and zone; `None` for an ended execution (never stored).
+    key: Option<HullKey>,
+}
+
 /// What the pre-pass established: per property, whether it holds (no
 /// step of the over-approximation hit it).
 pub(crate) struct Proof {
@@ -60,10 +91,11 @@ pub(crate) struct Proof {
     pub stats: SearchStats,
 }
 
-/// Explores the hull over-approximation to its end. `None` when it
-/// proves nothing (a bound, a schedule, or every property hit); else which
-/// properties hold (hence hold in the exact semantics).
-pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
+/// Explores the hull over-approximation to its end, on `budget.threads`
+/// workers. `None` when it proves nothing (a bound, a schedule, or every
+/// property hit); else which properties hold (hence hold in the exact
+/// semantics).
+pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     ctx: &Ctx<'_, P>,
     m: &M,
     limits: &Limits,
@@ -72,31 +104,36 @@ pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     if !ctx.pins.is_empty() || budget.hooks.stopped() || m.count() == 0 {
         return None;
     }
-    let mut search = Hull::new(ctx, m, limits, budget);
+    let mut search = Hull::new(m, limits, budget);
     let (init, facts) = SymState::init(ctx);
     let mut hits = Vec::new();
     for f in &facts {
         m.observe(&init.model, f, &mut hits);
     }
-    if !search.judge(&mut hits) || !search.offer(init) {
+    let key = init.hull_key(ctx);
+    if !search.judge(&mut hits) || !search.offer(init, key) {
         return None;
     }
-    let mut succs = Vec::new();
-    while let Some(q) = search.queue.pop_front() {
-        search.queue_bytes -= q.bytes;
-        if search.parts.get(&q.part).map(|p| p.version) != Some(q.version) {
-            continue;
-        }
-        q.state.successors(ctx, &mut succs);
-        for Succ { state, facts, .. } in succs.drain(..) {
-            search.transitions += 1;
-            for f in &facts {
-                m.observe(&state.model, f, &mut hits);
-            }
-            if state.ended {
-                m.at_end(&state.model, &mut hits);
-            }
-            if !search.judge(&mut hits) || (!state.ended && !search.offer(state)) {
+    let threads = budget.threads.max(1);
+    let block_size = if threads > 1 { BLOCK } else { 1 };
+    while !search.queue.is_empty() {
+        let take = block_size.min(search.queue.len());
+        let block: Vec<Queued<P>> = search.queue.drain(..take).collect();
+        let jobs: Vec<(&Queued<P>, bool)> = block.iter().map(|q| (q, search.current(q))).collect();
+        let reached = in_order(threads, &jobs, |part| {
+            let mut succs = Vec::new();
+            // A state stale when the block was taken is not expanded.
+            let one = |&(q, live): &(&Queued<P>, bool)| match live {
+                true => expand(ctx, m, &q.state, &mut succs),
+                false => Vec::new(),
+            };
+            part.iter().map(one).collect()
+        });
+        search.in_block = block.len() as u64;
+        for (q, reached) in block.iter().zip(reached) {
+            search.in_block -= 1;
+            search.queue_bytes -= q.bytes;
+            if search.current(q) && !search.merge(reached, &mut hits) {
                 return None;
             }
         }
@@ -104,73 +141,39 @@ pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     Some(search.proof())
 }
 
-/// A monitor that judges only some of another's properties (those the
-/// pre-pass left open), renumbered `0..keep.len()`.
-pub(crate) struct Only<'a, M> {
-    inner: &'a M,
-    /// Per property of `inner`, its index here.
-    map: Vec<Option<usize>>,
-    count: usize,
-}
-
-impl<'a, M> Only<'a, M> {
-    /// The properties `open[i]` of `inner`.
-    pub fn new(inner: &'a M, open: &[bool]) -> Self {
-        let mut count = 0;
-        let map = open
-            .iter()
-            .map(|&o| {
-                o.then(|| {
-                    count += 1;
-                    count - 1
-                })
-            })
-            .collect();
-        Only { inner, map, count }
-    }
-
-    /// Per property of `inner`, its index here.
-    pub fn index(&self, property: usize) -> Option<usize> {
-        self.map[property]
-    }
-
-    fn remap(&self, from: usize, hits: &mut Vec<usize>) {
-        let mut w = from;
-        for r in from..hits.len() {
-            if let Some(i) = self.map[hits[r]] {
-                hits[w] = i;
-                w += 1;
+/// The successors of a hull state, judged and keyed.
+fn expand<P: Protocol, M: Monitor<P>>(
+    ctx: &Ctx<'_, P>,
+    m: &M,
+    state: &SymState<P>,
+    succs: &mut Vec<Succ<P>>,
+) -> Vec<Reached<P>> {
+    state.successors(ctx, succs);
+    succs
+        .drain(..)
+        .map(|Succ { state, facts, .. }| {
+            let mut hits = Vec::new();
+            for f in &facts {
+                m.observe(&state.model, f, &mut hits);
             }
-        }
-        hits.truncate(w);
-    }
+            if state.ended {
+                m.at_end(&state.model, &mut hits);
+            }
+            let key = (!state.ended).then(|| state.hull_key(ctx));
+            Reached { state, hits, key }
+        })
+        .collect()
 }
 
-impl<P: Protocol, M: Monitor<P>> Monitor<P> for Only<'_, M> {
-    fn count(&self) -> usize {
-        self.count
-    }
-
-    fn observe(&self, state: &P::State, fact: &P::Fact, hits: &mut Vec<usize>) {
-        let from = hits.len();
-        self.inner.observe(state, fact, hits);
-        self.remap(from, hits);
-    }
-
-    fn at_end(&self, state: &P::State, hits: &mut Vec<usize>) {
-        let from = hits.len();
-        self.inner.at_end(state, hits);
-        self.remap(from, hits);
-    }
-}
-
-struct Hull<'a, 'p, P: Protocol, M> {
-    ctx: &'a Ctx<'p, P>,
+struct Hull<'a, P: Protocol, M> {
     m: &'a M,
     limits: &'a Limits,
     budget: &'a Budget,
     parts: FxHashMap<u128, Part>,
     queue: VecDeque<Queued<P>>,
+    /// States of the block being merged that are not merged yet (still
+    /// queued, by the one-at-a-time loop's count).
+    in_block: u64,
     stored: u64,
     covered: u64,
     transitions: u64,
@@ -185,15 +188,15 @@ struct Hull<'a, 'p, P: Protocol, M> {
     hit: Vec<bool>,
 }
 
-impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
-    fn new(ctx: &'a Ctx<'p, P>, m: &'a M, limits: &'a Limits, budget: &'a Budget) -> Self {
+impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
+    fn new(m: &'a M, limits: &'a Limits, budget: &'a Budget) -> Self {
         Hull {
-            ctx,
             m,
             limits,
             budget,
             parts: FxHashMap::default(),
             queue: VecDeque::new(),
+            in_block: 0,
             stored: 0,
             covered: 0,
             transitions: 0,
@@ -206,6 +209,39 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
         }
     }
 
+    /// Whether a queued state is its part's current hull (not stale).
+    fn current(&self, q: &Queued<P>) -> bool {
+        self.parts.get(&q.part).map(|p| p.version) == Some(q.version)
+    }
+
+    /// States waiting to be expanded, the block's unmerged ones included.
+    fn queued(&self) -> u64 {
+        self.queue.len() as u64 + self.in_block
+    }
+
+    /// Judges and offers a current state's successors in order; false
+    /// when the pre-pass must give up (every property hit, or a bound).
+    fn merge(&mut self, reached: Vec<Reached<P>>, hits: &mut Vec<usize>) -> bool {
+        for Reached {
+            state,
+            hits: h,
+            key,
+        } in reached
+        {
+            self.transitions += 1;
+            hits.extend(h);
+            if !self.judge(hits) {
+                return false;
+            }
+            if let Some(key) = key {
+                if !self.offer(state, key) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     /// Notes the properties hit (drained); false when every one is.
     fn judge(&mut self, hits: &mut Vec<usize>) -> bool {
         for h in hits.drain(..) {
@@ -216,8 +252,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
 
     /// Covers or stores (joining the hull) a reached state; false when a
     /// bound says give up.
-    fn offer(&mut self, state: SymState<P>) -> bool {
-        let key = state.hull_key(self.ctx);
+    fn offer(&mut self, state: SymState<P>, key: HullKey) -> bool {
         let (dbm, version) = match self.parts.get_mut(&key.discrete) {
             Some(part) if within(&key.dbm, &part.dbm) => {
                 self.covered += 1;
@@ -251,7 +286,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
             version,
             bytes,
         });
-        self.peak_queue = self.peak_queue.max(self.queue.len() as u64);
+        self.peak_queue = self.peak_queue.max(self.queued());
         self.stored += 1;
         self.within_bounds()
     }
@@ -270,7 +305,7 @@ impl<'a, 'p, P: Protocol, M: Monitor<P>> Hull<'a, 'p, P, M> {
         self.budget.observe(super::budget::Snapshot {
             states: self.stored,
             depth: self.depth,
-            frontier: self.queue.len() as u64,
+            frontier: self.queued(),
             stored_bytes: bytes,
             runs: 0,
         });

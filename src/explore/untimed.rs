@@ -20,7 +20,7 @@
 mod expand;
 
 pub use expand::Shareable;
-pub(crate) use expand::{expand_one, Expanded};
+pub(crate) use expand::{expand_one, pool, Expanded};
 
 use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, SearchStats, Snapshot};
 use super::sleep::Sleep;

@@ -4,11 +4,12 @@
 //! merge (`explore::exhaustive`) sees the same sequence whatever the
 //! thread count.
 
-use super::super::untimed::Shareable;
+use super::super::untimed::{pool, Shareable};
 use super::super::Monitor;
 use crate::engine::canon::SplitKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState, SymStep};
 use crate::engine::Protocol;
+use rayon::prelude::*;
 
 pub(super) use super::frontier::Queued;
 
@@ -81,20 +82,26 @@ where
     P: Shareable,
     M: Monitor<P> + Sync,
 {
+    in_order(threads, block, |part| expand_sequential(ctx, m, part))
+}
+
+/// `work` over a block split into `threads` contiguous slices, each on a
+/// worker of the pool, the results concatenated in block order: the same vector as
+/// `work(block)` whatever the thread count. The windowed search and the
+/// hull pre-pass (`explore::hull`) both expand their blocks with it.
+pub(crate) fn in_order<T, R, F>(threads: usize, block: &[T], work: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&[T]) -> Vec<R> + Sync,
+{
     let threads = threads.max(1);
     if threads == 1 || block.len() < 2 * threads {
-        return expand_sequential(ctx, m, block);
+        return work(block);
     }
     let size = block.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = block
-            .chunks(size)
-            .map(|part| scope.spawn(move || expand_sequential(ctx, m, part)))
-            .collect();
-        let mut all = Vec::new();
-        for w in workers {
-            all.extend(w.join().expect("an exploration worker panicked"));
-        }
-        all
-    })
+    // Contiguous slices on the process's worker pool (the untimed
+    // search's); `collect` keeps their order.
+    let parts: Vec<Vec<R>> = pool(threads).install(|| block.par_chunks(size).map(&work).collect());
+    parts.into_iter().flatten().collect()
 }

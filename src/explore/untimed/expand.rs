@@ -243,7 +243,7 @@ where
 /// The worker pool of `threads` threads, built once per thread count and
 /// kept for the process (searches run one after another, and a pool per
 /// block would spawn threads per block).
-fn pool(threads: usize) -> &'static rayon::ThreadPool {
+pub(crate) fn pool(threads: usize) -> &'static rayon::ThreadPool {
     use std::sync::{Mutex, OnceLock};
     static POOLS: OnceLock<Mutex<Vec<(usize, &'static rayon::ThreadPool)>>> = OnceLock::new();
     let mut pools = POOLS
