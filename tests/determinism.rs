@@ -90,7 +90,7 @@ fn a_pct_scenario_is_decided_by_pct_never_holds_and_its_traces_replay() {
     let report = check::explore(&scenario, &options).expect("explores");
     let race = tokenrace::scenario::Invariant::NoErrorWhileRefreshValid;
     for r in &report.invariants {
-        assert_eq!(r.decided_by, "pct", "{:?}", r.invariant);
+        assert_eq!(r.decided_by.name(), "pct", "{:?}", r.invariant);
         assert_ne!(r.verdict, check::Verdict::Holds, "{:?}", r.invariant);
         if let Some(trace) = &r.trace {
             let replayed = check::replay(trace).expect("a PCT trace replays");

@@ -147,7 +147,7 @@ fn rotation_report() -> tokenrace::check::Report {
     let judged = |invariant, verdict, trace| InvariantReport {
         invariant,
         verdict,
-        decided_by: "bfs".to_string(),
+        decided_by: tokenrace::check::DecidedBy::Bfs,
         states: 1234,
         runs: 0,
         transitions: 5678,

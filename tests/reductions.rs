@@ -125,7 +125,7 @@ fn an_untimed_counterexample_says_so_and_replays_in_untimed_semantics() {
     let report = check::explore(&s, &ExploreOptions::default()).expect("explores");
     let found = &report.invariants[0];
     assert_eq!(found.verdict, Verdict::Violated);
-    assert_eq!(found.decided_by, "untimed-bfs");
+    assert_eq!(found.decided_by.name(), "untimed-bfs");
     let trace = found.trace.clone().expect("a violation has a trace");
     let deliveries = trace
         .steps

@@ -122,3 +122,53 @@ fn windowed_scale_scenarios_report_the_same_for_every_thread_count() {
         }
     }
 }
+
+/// A `holds` the hull pre-pass proved stays `holds` when the exact search
+/// that judges the rest hits a bound, and says so: decided by the
+/// pre-pass, with the pre-pass's own state count. The property the
+/// pre-pass hit is `unknown`, naming the bound and the flag.
+#[test]
+fn a_hull_proof_survives_a_bound_of_the_exact_search_and_names_the_pre_pass() {
+    use tokenrace::check::{DecidedBy, Verdict};
+    use tokenrace::scenario::Invariant;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/scale/three-tabs-cross-tab-proactive-one-drop-two-calls.json");
+    let s = tokenrace::scenario::load(&file).expect("loads").scenario;
+    let run = |max_states: u64, no_hull: bool| {
+        let options = ExploreOptions {
+            strategy: Some(Search::Bfs),
+            max_states: Some(max_states),
+            no_hull,
+            ..ExploreOptions::default()
+        };
+        check::explore(&s, &options).expect("explores")
+    };
+    let full = run(1_000_000, false);
+    let hull_states = full.invariants[0].states;
+    let cut = run(3_000, false);
+    for r in &cut.invariants {
+        if r.invariant == Invariant::RequestsComplete {
+            assert_eq!(
+                (r.verdict, r.decided_by, r.states),
+                (Verdict::Unknown, DecidedBy::Bfs, 3_000)
+            );
+            assert_eq!(r.bound_hit.as_deref(), Some("max_states"));
+            assert!(r.note.contains("--max-states"), "{}", r.note);
+        } else {
+            assert_eq!(
+                (r.verdict, r.decided_by, r.states),
+                (Verdict::Holds, DecidedBy::Hull, hull_states),
+                "{}",
+                r.invariant
+            );
+        }
+    }
+    let json = serde_json::to_value(&cut).expect("serialises");
+    assert_eq!(json["invariants"][0]["decided_by"], "hull");
+    // Without the pre-pass the same bound leaves every verdict unknown.
+    let exact = run(3_000, true);
+    assert!(exact
+        .invariants
+        .iter()
+        .all(|r| r.verdict == Verdict::Unknown));
+}

@@ -81,13 +81,63 @@ pub struct ExploreOptions {
     pub no_hull: bool,
 }
 
+/// The search that decided a verdict (`decided_by`, the report's "by").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecidedBy {
+    /// Exhaustive windowed search, breadth first.
+    Bfs,
+    /// Exhaustive windowed search, depth first.
+    Dfs,
+    /// Exhaustive untimed search, breadth first.
+    UntimedBfs,
+    /// Exhaustive untimed search, depth first.
+    UntimedDfs,
+    /// The hull pre-pass of the windowed search: proved `holds` on its
+    /// over-approximation (its own states and transitions).
+    Hull,
+    /// Seeded random runs.
+    Random,
+    /// Probabilistic concurrency testing runs.
+    Pct,
+    /// One seeded execution (`tokenrace run`).
+    Run,
+}
+
+impl DecidedBy {
+    /// Its name in every report: `bfs`, `untimed-bfs`, `hull`, `random` …
+    pub fn name(self) -> &'static str {
+        match self {
+            DecidedBy::Bfs => "bfs",
+            DecidedBy::Dfs => "dfs",
+            DecidedBy::UntimedBfs => "untimed-bfs",
+            DecidedBy::UntimedDfs => "untimed-dfs",
+            DecidedBy::Hull => "hull",
+            DecidedBy::Random => "random",
+            DecidedBy::Pct => "pct",
+            DecidedBy::Run => "run",
+        }
+    }
+
+    /// An untimed search (its traces are orders, not times).
+    pub fn is_untimed(self) -> bool {
+        matches!(self, DecidedBy::UntimedBfs | DecidedBy::UntimedDfs)
+    }
+}
+
+impl std::fmt::Display for DecidedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What was established about one invariant.
 #[derive(Clone, Debug, Serialize)]
 pub struct InvariantReport {
     pub invariant: Invariant,
     pub verdict: Verdict,
-    /// `bfs`, `dfs`, `random`, `run`: the search that decided it.
-    pub decided_by: String,
+    /// The search that decided it.
+    pub decided_by: DecidedBy,
     pub states: u64,
     pub runs: u64,
     pub transitions: u64,

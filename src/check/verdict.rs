@@ -7,10 +7,12 @@ use super::bounds::{bound_name, exhaustive_stop, joined, runs_bound};
 use super::judge::{inapplicable, InvariantMonitor};
 use super::tracing;
 use super::vacuity::Vacuity;
-use super::{ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict};
+use super::{
+    DecidedBy as By, ExploreOptions, InvariantReport, Report, RunError, Strategy, Verdict,
+};
 use crate::engine::Pin;
 use crate::explore::budget::{Budget, SearchStats};
-use crate::explore::{self, BoundHit, Limits, Monitor, Order, Outcome, ScheduleError};
+use crate::explore::{self, BoundHit, Limits, Monitor, Order, Outcome, Prepass, ScheduleError};
 use crate::model::Model;
 use crate::scenario::{ExploreMode, Invariant, Scenario, Timing};
 use crate::trace::Trace;
@@ -77,11 +79,13 @@ fn cut_by_bound(e: ScheduleError, properties: usize) -> Result<Outcome, Schedule
     })
 }
 
-/// One search's results, kept with the name of the strategy that ran it.
+/// One search's results, kept with the strategy that ran it.
 struct Searched {
-    by: &'static str,
+    by: By,
     outcome: Outcome,
     stats: Option<SearchStats>,
+    /// What the hull pre-pass of a windowed search proved first.
+    prepass: Prepass,
 }
 
 /// The wall-clock, memory and thread settings of a search.
@@ -128,29 +132,27 @@ pub fn explore(
     };
     let budget = budget(options);
     let untimed = scenario.explore.timing == Timing::Untimed;
-    let exhaustive = |order, by: &'static str| -> Result<Searched, RunError> {
+    let exhaustive = |order| -> Result<Searched, RunError> {
+        let bfs = order == Order::Bfs;
         if untimed {
             let (outcome, stats) =
                 explore::untimed::explore(&s.model, &s.monitor, order, &s.limits, &budget);
-            let by = if order == Order::Bfs {
-                "untimed-bfs"
-            } else {
-                "untimed-dfs"
-            };
             return Ok(Searched {
-                by,
+                by: if bfs { By::UntimedBfs } else { By::UntimedDfs },
                 outcome,
                 stats: Some(stats),
+                prepass: Prepass::Skipped,
             });
         }
-        let (outcome, stats) = explore::exhaustive::explore_with_stats(
+        let w = explore::exhaustive::explore_windowed(
             &s.model, &s.monitor, order, &s.limits, &s.pins, &budget,
         )
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
-            by,
-            outcome,
-            stats: Some(stats),
+            by: if bfs { By::Bfs } else { By::Dfs },
+            outcome: w.outcome,
+            stats: Some(w.stats),
+            prepass: w.prepass,
         })
     };
     let random = || -> Result<Searched, RunError> {
@@ -160,9 +162,10 @@ pub fn explore(
         .or_else(|e| cut_by_bound(e, s.monitor.count()))
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
-            by: "random",
+            by: By::Random,
             outcome,
             stats: None,
+            prepass: Prepass::Skipped,
         })
     };
     let pct = || -> Result<Searched, RunError> {
@@ -178,18 +181,19 @@ pub fn explore(
         .or_else(|e| cut_by_bound(e, s.monitor.count()))
         .map_err(|e| schedule_error(scenario, e))?;
         Ok(Searched {
-            by: "pct",
+            by: By::Pct,
             outcome,
             stats: None,
+            prepass: Prepass::Skipped,
         })
     };
     let searches = match strategy {
         Strategy::Random => vec![random()?],
         Strategy::Pct => vec![pct()?],
-        Strategy::Dfs => vec![exhaustive(Order::Dfs, "dfs")?],
-        Strategy::Bfs => vec![exhaustive(Order::Bfs, "bfs")?],
+        Strategy::Dfs => vec![exhaustive(Order::Dfs)?],
+        Strategy::Bfs => vec![exhaustive(Order::Bfs)?],
         Strategy::Default => {
-            let first = exhaustive(Order::Bfs, "bfs")?;
+            let first = exhaustive(Order::Bfs)?;
             match first.outcome.bound_hit {
                 // Out of time or memory, or interrupted: random runs would
                 // overrun it.
@@ -252,7 +256,7 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
     let base = |search: &Searched, verdict, bound_hit: Option<String>| InvariantReport {
         invariant,
         verdict,
-        decided_by: search.by.to_string(),
+        decided_by: search.by,
         states: search.outcome.states,
         runs: search.outcome.runs,
         transitions: search.outcome.transitions,
@@ -261,17 +265,20 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         vacuous: None,
         trace: None,
     };
+    if let Some(r) = hull_proved(searches, i, invariant) {
+        return r;
+    }
     let untimed_blind =
-        |search: &Searched| tracing::is_untimed(search.by) && TIME_COMPARING.contains(&invariant);
+        |search: &Searched| search.by.is_untimed() && TIME_COMPARING.contains(&invariant);
     for search in searches {
         if untimed_blind(search) {
             continue;
         }
         if let Some(path) = &search.outcome.violations[i] {
             let mut r = base(search, Verdict::Violated, None);
-            let trace = tracing::build(&s.model, &s.monitor, seed, search.by, path)
+            let trace = tracing::build(&s.model, &s.monitor, seed, search.by.name(), path)
                 .expect("explorers return paths that replay");
-            if tracing::is_untimed(search.by) {
+            if search.by.is_untimed() {
                 r.note = "untimed: the trace is an order of deliveries, not times".into();
             }
             r.trace = Some(trace);
@@ -294,15 +301,15 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
     let bound =
         |runs_hit: &'static str| Some(first_stop.map_or(runs_hit, |(h, _)| bound_name(h)).into());
     let note = match (last.by, last.outcome.bound_hit) {
-        ("random" | "pct", Some(BoundHit::MaxStates)) => {
+        (By::Random | By::Pct, Some(BoundHit::MaxStates)) => {
             "no execution that follows the schedule was found within the bounds".to_string()
         }
-        ("random", hit) => format!(
+        (By::Random, hit) => format!(
             "{} random runs found no violation{}; random search cannot prove it holds",
             last.outcome.runs,
             stopped_runs(hit)
         ),
-        ("pct", hit) => format!(
+        (By::Pct, hit) => format!(
             "{} PCT runs (depth {}) found no violation{}; PCT cannot prove it holds",
             last.outcome.runs,
             s.pct_depth,
@@ -322,6 +329,33 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
     let mut r = base(last, Verdict::Unknown, bound(runs_hit));
     r.note = joined(first_note, note);
     r
+}
+
+/// A `holds` the hull pre-pass proved: no later search can contradict it
+/// (it is sound for `holds`), and a bound that stopped the exact search
+/// after it does not make it `unknown`. Reported with the pre-pass's own
+/// states and transitions.
+fn hull_proved(searches: &[Searched], i: usize, invariant: Invariant) -> Option<InvariantReport> {
+    let Prepass::Proved {
+        states,
+        transitions,
+        ..
+    } = searches.iter().map(|x| &x.prepass).find(|p| p.proves(i))?
+    else {
+        return None;
+    };
+    Some(InvariantReport {
+        invariant,
+        verdict: Verdict::Holds,
+        decided_by: By::Hull,
+        states: *states,
+        runs: 0,
+        transitions: *transitions,
+        bound_hit: None,
+        note: String::new(),
+        vacuous: None,
+        trace: None,
+    })
 }
 
 /// ` (stopped by --time)` or ` (interrupted)` for runs cut short.
@@ -357,7 +391,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> 
                 } else {
                     Verdict::Unknown
                 },
-                decided_by: "run".into(),
+                decided_by: By::Run,
                 states: one.steps,
                 runs: 1,
                 transitions: one.steps,

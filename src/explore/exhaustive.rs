@@ -33,7 +33,7 @@ mod search;
 
 use super::budget::{Budget, SearchStats};
 use super::untimed::Shareable;
-use super::{Limits, Monitor, Order, Outcome, Path, Schedule, ScheduleError};
+use super::{Limits, Monitor, Order, Outcome, Path, Prepass, Schedule, ScheduleError};
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, SymStep};
 use crate::engine::Protocol;
@@ -79,21 +79,54 @@ pub fn explore_with_stats<P: Shareable, M: Monitor<P> + Sync>(
     schedule: &Schedule,
     budget: &Budget,
 ) -> Result<(Outcome, SearchStats), ScheduleError> {
+    explore_windowed(p, m, order, limits, schedule, budget).map(|w| (w.outcome, w.stats))
+}
+
+/// A windowed search's results: the outcome and figures of the search
+/// that ran last, and what the hull pre-pass established first.
+pub struct Windowed {
+    /// Per property, the exact search's counterexample; its states and
+    /// bound (the pre-pass's, when it proved every property).
+    pub outcome: Outcome,
+    pub stats: SearchStats,
+    /// A property it proves holds even if `outcome` has a bound.
+    pub prepass: Prepass,
+}
+
+/// [`explore_with_stats`], with what the hull pre-pass proved
+/// (`budget.hull`): properties it proves hold; the exact search judges the
+/// others (all of them when it proved nothing).
+pub fn explore_windowed<P: Shareable, M: Monitor<P> + Sync>(
+    p: &P,
+    m: &M,
+    order: Order,
+    limits: &Limits,
+    schedule: &Schedule,
+    budget: &Budget,
+) -> Result<Windowed, ScheduleError> {
     let ctx = context(p, schedule, limits, budget);
-    if budget.hull {
-        if let Some(proof) = super::hull::prove(&ctx, m, limits, budget) {
-            return exact_for_the_rest(&ctx, m, order, limits, budget, proof);
-        }
-    }
+    let prepass = match budget.hull {
+        true => match super::hull::prove(&ctx, m, limits, budget) {
+            Ok(proof) => return exact_for_the_rest(&ctx, m, order, limits, budget, proof),
+            Err(why) => why,
+        },
+        false => Prepass::Skipped,
+    };
     let threads = budget.threads;
     let expand = |block: &[expand::Queued<P>]| expand::expand_parallel(&ctx, m, threads, block);
     let (found, stats) = search::search_with(&ctx, m, order, limits, None, budget, expand);
-    finish(&ctx, found, stats)
+    let (outcome, stats) = finish(&ctx, found, stats)?;
+    Ok(Windowed {
+        outcome,
+        stats,
+        prepass,
+    })
 }
 
 /// After a hull pre-pass that proved some properties: the exact search
 /// judges the others (none left: the pre-pass's result). If it hits a
-/// bound, its outcome stands for every property (unknown unless violated).
+/// bound, its outcome has that bound; the proved properties hold anyway
+/// (`Windowed::prepass`).
 fn exact_for_the_rest<P: Shareable, M: Monitor<P> + Sync>(
     ctx: &Ctx<'_, P>,
     m: &M,
@@ -101,9 +134,18 @@ fn exact_for_the_rest<P: Shareable, M: Monitor<P> + Sync>(
     limits: &Limits,
     budget: &Budget,
     proof: super::hull::Proof,
-) -> Result<(Outcome, SearchStats), ScheduleError> {
+) -> Result<Windowed, ScheduleError> {
+    let prepass = Prepass::Proved {
+        holds: proof.holds.clone(),
+        states: proof.outcome.states,
+        transitions: proof.outcome.transitions,
+    };
     if proof.holds.iter().all(|h| *h) {
-        return Ok((proof.outcome, proof.stats));
+        return Ok(Windowed {
+            outcome: proof.outcome,
+            stats: proof.stats,
+            prepass,
+        });
     }
     let open: Vec<bool> = proof.holds.iter().map(|h| !h).collect();
     let only = super::hull::Only::new(m, &open);
@@ -115,7 +157,11 @@ fn exact_for_the_rest<P: Shareable, M: Monitor<P> + Sync>(
     outcome.violations = (0..proof.holds.len())
         .map(|i| only.index(i).and_then(|j| sub[j].take()))
         .collect();
-    Ok((outcome, stats))
+    Ok(Windowed {
+        outcome,
+        stats,
+        prepass,
+    })
 }
 
 fn context<'a, P: Protocol>(

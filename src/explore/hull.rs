@@ -32,7 +32,7 @@ mod only;
 use super::budget::{Budget, SearchStats};
 use super::exhaustive::in_order;
 use super::untimed::Shareable;
-use super::{Limits, Monitor, Outcome};
+use super::{BoundHit, Limits, Monitor, Outcome, Prepass};
 use crate::engine::canon::HullKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState};
 use crate::engine::Protocol;
@@ -92,17 +92,16 @@ pub(crate) struct Proof {
 }
 
 /// Explores the hull over-approximation to its end, on `budget.threads`
-/// workers. `None` when it proves nothing (a bound, a schedule, or every
-/// property hit); else which properties hold (hence hold in the exact
-/// semantics).
+/// workers: which properties hold (hence hold in the exact semantics), or
+/// why it proves nothing (skipped, every property hit, or a bound).
 pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     ctx: &Ctx<'_, P>,
     m: &M,
     limits: &Limits,
     budget: &Budget,
-) -> Option<Proof> {
+) -> Result<Proof, Prepass> {
     if !ctx.pins.is_empty() || budget.hooks.stopped() || m.count() == 0 {
-        return None;
+        return Err(Prepass::Skipped);
     }
     let mut search = Hull::new(m, limits, budget);
     let (init, facts) = SymState::init(ctx);
@@ -112,7 +111,7 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     }
     let key = init.hull_key(ctx);
     if !search.judge(&mut hits) || !search.offer(init, key) {
-        return None;
+        return Err(search.why());
     }
     let threads = budget.threads.max(1);
     let block_size = if threads > 1 { BLOCK } else { 1 };
@@ -134,11 +133,11 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
             search.in_block -= 1;
             search.queue_bytes -= q.bytes;
             if search.current(q) && !search.merge(reached, &mut hits) {
-                return None;
+                return Err(search.why());
             }
         }
     }
-    Some(search.proof())
+    Ok(search.proof())
 }
 
 /// The successors of a hull state, judged and keyed.
@@ -186,6 +185,8 @@ struct Hull<'a, P: Protocol, M> {
     peak_queue_bytes: u64,
     /// Per property: hit by some step of the over-approximation.
     hit: Vec<bool>,
+    /// The bound that stopped it, if one did.
+    gave_up: Option<BoundHit>,
 }
 
 impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
@@ -206,6 +207,7 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
             queue_bytes: 0,
             peak_queue_bytes: 0,
             hit: vec![false; m.count()],
+            gave_up: None,
         }
     }
 
@@ -288,18 +290,23 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
         });
         self.peak_queue = self.peak_queue.max(self.queued());
         self.stored += 1;
-        self.within_bounds()
+        self.gave_up = self.bound_hit();
+        self.gave_up.is_none()
     }
 
-    fn within_bounds(&self) -> bool {
-        if self.stored > self.limits.max_states || self.depth > self.limits.max_depth {
-            return false;
+    /// The bound that says give up, if one does.
+    fn bound_hit(&self) -> Option<BoundHit> {
+        if self.stored > self.limits.max_states {
+            return Some(BoundHit::MaxStates);
+        }
+        if self.depth > self.limits.max_depth {
+            return Some(BoundHit::MaxDepth);
         }
         if self.budget.hooks.stopped() {
-            return false;
+            return Some(BoundHit::Interrupted);
         }
         if self.stored % CHECK_EVERY != 0 {
-            return true;
+            return None;
         }
         let bytes = self.zone_bytes + self.queue_bytes;
         self.budget.observe(super::budget::Snapshot {
@@ -310,9 +317,24 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
             runs: 0,
         });
         if self.budget.deadline.is_some_and(|d| Instant::now() >= d) {
-            return false;
+            return Some(BoundHit::Time);
         }
-        self.budget.max_memory.map_or(true, |max| bytes <= max)
+        let over = self.budget.max_memory.is_some_and(|max| bytes > max);
+        over.then_some(BoundHit::MaxMemory)
+    }
+
+    /// Why it stopped before its end: a bound, else every property hit.
+    fn why(&self) -> Prepass {
+        match self.gave_up {
+            Some(bound) => Prepass::GaveUp {
+                bound,
+                states: self.stored,
+            },
+            None => Prepass::AllHit {
+                states: self.stored,
+                transitions: self.transitions,
+            },
+        }
     }
 
     fn proof(&self) -> Proof {

@@ -94,6 +94,35 @@ pub struct Outcome {
     pub bound_hit: Option<BoundHit>,
 }
 
+/// What the hull pre-pass of a windowed search (docs/performance.md "Hull
+/// pre-pass") established before the exact search ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prepass {
+    /// It did not run: `--no-hull`, a schedule, or nothing to check.
+    Skipped,
+    /// It covered the whole over-approximation: the properties it proves
+    /// hold (`holds[i]`), whatever the exact search finds or where it stops.
+    Proved {
+        holds: Vec<bool>,
+        /// Hulls it stored and transitions it took.
+        states: u64,
+        transitions: u64,
+    },
+    /// It hit every property: the exact search judges them all.
+    AllHit { states: u64, transitions: u64 },
+    /// A bound stopped it: it proves nothing (a property it did not hit
+    /// may be hit by what it did not explore), the exact search judges
+    /// everything within what is left of the budget.
+    GaveUp { bound: BoundHit, states: u64 },
+}
+
+impl Prepass {
+    /// Whether it proved property `i` holds.
+    pub fn proves(&self, i: usize) -> bool {
+        matches!(self, Prepass::Proved { holds, .. } if holds[i])
+    }
+}
+
 /// Order of exhaustive search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Order {

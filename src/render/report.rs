@@ -75,7 +75,7 @@ fn invariant_row(r: &InvariantReport) -> Vec<String> {
     vec![
         r.invariant.to_string(),
         verdict_name(r.verdict).to_string(),
-        r.decided_by.clone(),
+        r.decided_by.to_string(),
         explored(r),
         note,
     ]

@@ -69,7 +69,7 @@ impl CheckRow {
             got: r.verdict,
             met: None,
             allowed_unknown: false,
-            decided_by: r.decided_by.clone(),
+            decided_by: r.decided_by.to_string(),
             states: r.states,
             runs: r.runs,
             transitions: r.transitions,
