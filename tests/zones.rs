@@ -172,3 +172,32 @@ fn a_hull_proof_survives_a_bound_of_the_exact_search_and_names_the_pre_pass() {
         .iter()
         .all(|r| r.verdict == Verdict::Unknown));
 }
+
+/// When the hull pre-pass gives up at a bound it proves nothing: the
+/// exact search judges every invariant, and an `unknown` says which phase
+/// hit the bound first.
+#[test]
+fn an_unknown_names_the_hull_pre_pass_that_gave_up_first() {
+    use tokenrace::check::Verdict;
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/scale/three-tabs-cross-tab-proactive-one-drop-two-calls.json");
+    let s = tokenrace::scenario::load(&file).expect("loads").scenario;
+    let options = ExploreOptions {
+        strategy: Some(Search::Bfs),
+        max_states: Some(300),
+        ..ExploreOptions::default()
+    };
+    let report = check::explore(&s, &options).expect("explores");
+    for r in &report.invariants {
+        assert_eq!(r.verdict, Verdict::Unknown, "{}", r.invariant);
+        assert_eq!(r.decided_by.name(), "bfs");
+        assert!(
+            r.note
+                .starts_with("exhaustive search stopped at 300 states (max_states)")
+                && r.note
+                    .ends_with("the hull pre-pass, run first, gave up at 301 states (max_states)"),
+            "{}",
+            r.note
+        );
+    }
+}

@@ -49,6 +49,16 @@ pub fn exhaustive_stop(hit: BoundHit, states: u64, max_depth: u64) -> String {
     }
 }
 
+/// Where the hull pre-pass of a windowed search gave up, said after the
+/// exact search's stop: `the hull pre-pass, run first, gave up at 200001
+/// states (max_states)`.
+pub fn prepass_stop(hit: BoundHit, states: u64) -> String {
+    format!(
+        "the hull pre-pass, run first, gave up at {states} states ({})",
+        bound_name(hit)
+    )
+}
+
 /// `; then ` between the exhaustive search's stop and the runs that
 /// followed it, or nothing when no exhaustive search ran first.
 pub fn joined(first: Option<String>, rest: String) -> String {

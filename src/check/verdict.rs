@@ -3,7 +3,7 @@
 //! counterexample from any search decides `violated`; anything else is
 //! `unknown`, with the bound that stopped it.
 
-use super::bounds::{bound_name, exhaustive_stop, joined, runs_bound};
+use super::bounds::{bound_name, exhaustive_stop, joined, prepass_stop, runs_bound};
 use super::judge::{inapplicable, InvariantMonitor};
 use super::tracing;
 use super::vacuity::Vacuity;
@@ -318,7 +318,8 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         (_, None) => return base(last, Verdict::Holds, None),
         (_, Some(hit)) => {
             let mut r = base(last, Verdict::Unknown, Some(bound_name(hit).into()));
-            r.note = exhaustive_stop(hit, last.outcome.states, s.limits.max_depth);
+            let note = exhaustive_stop(hit, last.outcome.states, s.limits.max_depth);
+            r.note = after_prepass(note, &searches[0].prepass);
             return r;
         }
     };
@@ -327,7 +328,7 @@ fn judge_one(s: &Setup, seed: u64, searches: &[Searched], i: usize) -> Invariant
         hit => runs_bound(hit),
     };
     let mut r = base(last, Verdict::Unknown, bound(runs_hit));
-    r.note = joined(first_note, note);
+    r.note = after_prepass(joined(first_note, note), &searches[0].prepass);
     r
 }
 
@@ -356,6 +357,18 @@ fn hull_proved(searches: &[Searched], i: usize, invariant: Invariant) -> Option<
         vacuous: None,
         trace: None,
     })
+}
+
+/// An `unknown`'s note, with the phase that hit a bound first when the
+/// windowed search's hull pre-pass gave up at one (it proves nothing then,
+/// and the exact search ran on what was left of the budget).
+fn after_prepass(note: String, prepass: &Prepass) -> String {
+    match prepass {
+        Prepass::GaveUp { bound, states } => {
+            format!("{note}; {}", prepass_stop(*bound, *states))
+        }
+        _ => note,
+    }
 }
 
 /// ` (stopped by --time)` or ` (interrupted)` for runs cut short.
