@@ -185,8 +185,7 @@ pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
 }
 
 /// [`canonical_order`] without ranks (every least rank `u32::MAX`), into
-/// reused buffers: `keys` is scratch, `order` the result. Keys already in
-/// order (a state whose requests are canonical) are not sorted.
+/// reused buffers: `keys` is scratch, `order` the result.
 pub(super) fn canonical_order_into(
     signature: &[u64],
     keys: &mut Vec<u128>,
@@ -199,9 +198,7 @@ pub(super) fn canonical_order_into(
             .enumerate()
             .map(|(i, &s)| u128::from(s) << 64 | u128::from(u32::MAX) << 32 | i as u128),
     );
-    if !keys.windows(2).all(|w| w[0] < w[1]) {
-        keys.sort_unstable();
-    }
+    keys.sort_unstable();
     order.clear();
     order.extend(keys.iter().map(|&k| k as u32 as usize));
 }

@@ -20,10 +20,10 @@ use std::sync::{mpsc, Condvar, Mutex, PoisonError};
 
 /// States a worker takes at a time. Divides `untimed::BLOCK`, so the
 /// merge can check the budget at the sequential search's points.
-pub(super) const CHUNK: usize = 64;
+pub(super) const CHUNK: usize = 32;
 
 /// Chunks each worker may run ahead of the merge.
-const AHEAD: usize = 4;
+const AHEAD: usize = 2;
 
 /// A chunk's successors and how many moves sleep sets skipped there.
 type Done<P> = (usize, Vec<Expanded<P>>, u64);
