@@ -18,6 +18,9 @@
 //! re-expanded with the difference.
 
 mod expand;
+mod pipeline;
+#[cfg(test)]
+mod pipeline_tests;
 
 pub use expand::Shareable;
 pub(crate) use expand::{expand_one, pool, Expanded};
@@ -27,12 +30,13 @@ use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
 use crate::engine::{Choice, EventId, Protocol};
-use expand::{expand, expand_block, Frontier};
+use expand::{expand, Frontier};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
 /// States expanded between two merges (and two budget checks).
 const BLOCK: usize = 4096;
+const _: () = assert!(BLOCK % pipeline::CHUNK == 0);
 
 /// A stored state: its parent and the step that reached it.
 #[derive(Clone, Copy)]
@@ -190,8 +194,9 @@ where
         false
     }
 
-    /// One level on `budget.threads` workers, a block of `BLOCK` states at
-    /// a time, merged in frontier order. True once the search is finished.
+    /// One level on `budget.threads` workers (`pipeline`), merged in
+    /// frontier order while they go on; the budget checked at the
+    /// sequential search's points. True once the search is finished.
     fn level_in_blocks(
         &mut self,
         level: Vec<Frontier<P>>,
@@ -199,18 +204,19 @@ where
         next: &mut Vec<Frontier<P>>,
         next_bytes: &mut u64,
     ) -> bool {
-        for block in level.chunks(BLOCK) {
-            let (expanded, skipped) = expand_block(self.p, self.m, self.limits, self.budget, block);
+        let (p, m, limits, budget) = (self.p, self.m, self.limits, self.budget);
+        let len = level.len();
+        let mut done = false;
+        pipeline::expand_level(p, m, limits, budget, level, |merged, succs, skipped| {
             self.stats.asleep += skipped;
-            if self.merge_into(expanded, next, next_bytes) {
-                return true;
+            done = self.merge_into(succs, next, next_bytes);
+            if !done && (merged % BLOCK == 0 || merged == len) {
+                self.check_budget(level_bytes + *next_bytes);
+                done = self.finished();
             }
-            self.check_budget(level_bytes + *next_bytes);
-            if self.finished() {
-                return true;
-            }
-        }
-        false
+            done
+        });
+        done
     }
 
     /// Merges successors in order, keeping the new ones for the next

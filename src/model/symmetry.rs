@@ -184,6 +184,25 @@ pub(super) fn canonical_order(signature: &[u64], least: &[u32]) -> Vec<usize> {
     keys.into_iter().map(|k| k as u32 as usize).collect()
 }
 
+/// [`canonical_order`] without ranks (every least rank `u32::MAX`), into
+/// reused buffers: `keys` is scratch, `order` the result.
+pub(super) fn canonical_order_into(
+    signature: &[u64],
+    keys: &mut Vec<u128>,
+    order: &mut Vec<usize>,
+) {
+    keys.clear();
+    keys.extend(
+        signature
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| u128::from(s) << 64 | u128::from(u32::MAX) << 32 | i as u128),
+    );
+    keys.sort_unstable();
+    order.clear();
+    order.extend(keys.iter().map(|&k| k as u32 as usize));
+}
+
 /// In canonical numbering (0-based), the first request of each request's
 /// class: consecutive requests with equal signatures and equal states.
 /// `requests` are in the old numbering: the canonical request `k` is old
@@ -200,6 +219,26 @@ pub(super) fn first_of_class(requests: &[Request], order: &[usize], signature: &
         };
     }
     first
+}
+
+/// [`first_of_class`] into a reused buffer.
+pub(super) fn first_of_class_into(
+    requests: &[Request],
+    order: &[usize],
+    signature: &[u64],
+    first: &mut Vec<u16>,
+) {
+    first.clear();
+    first.resize(requests.len(), 0);
+    for k in 1..requests.len() {
+        let same = signature[order[k]] == signature[order[k - 1]]
+            && requests[order[k]] == requests[order[k - 1]];
+        first[k] = if same {
+            first[k - 1]
+        } else {
+            u16::try_from(k).expect("a request number")
+        };
+    }
 }
 
 /// Whether the requests of a client are interchangeable at all. A client
@@ -252,6 +291,33 @@ pub(super) fn signatures(
         note_item(client, flight, &mut note);
     }
     (signature, least)
+}
+
+/// [`signatures`] without ranks, into a reused buffer.
+pub(super) fn signatures_into(
+    requests: &[Request],
+    flights: &[Option<Flight>],
+    client: u8,
+    msgs: &[Msg],
+    timers: &[Timer],
+    signature: &mut Vec<u64>,
+) {
+    signature.clear();
+    signature.extend(requests.iter().map(digest));
+    let mut note = |named: Option<usize>, d: u64| {
+        if let Some(i) = named {
+            signature[i] = signature[i].wrapping_add(mix(d));
+        }
+    };
+    for msg in msgs {
+        note_item(client, msg, &mut note);
+    }
+    for timer in timers {
+        note_item(client, timer, &mut note);
+    }
+    for flight in flights.iter().flatten() {
+        note_item(client, flight, &mut note);
+    }
 }
 
 /// A fast digest (FxHash of the value's `Hash` stream): a collision only

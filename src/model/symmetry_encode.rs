@@ -17,7 +17,7 @@ use super::msg::{Msg, RequestId, Timer};
 use super::refresh::Flight;
 use super::request_ids::RequestIds;
 use super::symmetry::{
-    awaits_request, canonical_order, first_of_class, interchangeable, signatures,
+    awaits_request, canonical_order_into, first_of_class_into, interchangeable, signatures_into,
 };
 use super::{Model, World};
 use crate::engine::encode::ByteSink;
@@ -48,31 +48,93 @@ pub fn encode_canonical(
     if m.clients.len() > 1 && !super::client_symmetry::movable(m).is_empty() {
         return false;
     }
-    // Per client: the new number of each old request (empty: unchanged).
-    let mut numbers: Vec<Vec<u16>> = vec![Vec::new(); w.clients.len()];
-    let mut orders: Vec<Vec<usize>> = vec![Vec::new(); w.clients.len()];
-    let mut flights: Option<Vec<Option<Flight>>> = None;
-    let mut classes: Vec<(usize, Vec<u16>)> = Vec::new();
+    BUFFERS.with(|b| {
+        let mut b = b.borrow_mut();
+        let b = &mut *b;
+        b.reset(w.clients.len());
+        rename_requests(m, w, msgs, timers, orbit.is_some(), b);
+        if let Some(o) = orbit {
+            collapse_orbits(msgs, &b.classes, &b.firsts, o);
+        }
+        let renamed = Renamed {
+            numbers: &b.numbers,
+            orders: &b.orders,
+        };
+        let flights = b.flights.as_deref().unwrap_or(&w.flights);
+        put_world(w, &renamed, flights, sink);
+    });
+    true
+}
+
+/// Per-thread buffers of the renaming, reused from key to key (the key is
+/// computed for every transition; fresh vectors cost an allocation each).
+#[derive(Default)]
+struct Buffers {
+    /// Per client: the new number of each old request (empty: unchanged).
+    numbers: Vec<Vec<u16>>,
+    /// Per client: the canonical order (empty: unchanged).
+    orders: Vec<Vec<usize>>,
+    /// The renamed flights, when some were renamed.
+    flights: Option<Vec<Option<Flight>>>,
+    /// Clients whose orbit keys collapse, and per such client (same
+    /// index) the first request of each request's class.
+    classes: Vec<usize>,
+    firsts: Vec<Vec<u16>>,
+    signature: Vec<u64>,
+    keys: Vec<u128>,
+}
+
+impl Buffers {
+    fn reset(&mut self, clients: usize) {
+        self.numbers.resize_with(clients, Vec::new);
+        self.orders.resize_with(clients, Vec::new);
+        self.numbers.truncate(clients);
+        self.orders.truncate(clients);
+        self.numbers.iter_mut().for_each(Vec::clear);
+        self.orders.iter_mut().for_each(Vec::clear);
+        self.flights = None;
+        self.classes.clear();
+    }
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// Renames the requests of every interchangeable client into canonical
+/// order in `msgs`, `timers` and `b.flights`, keeping each client's order
+/// and numbering in `b`, and with `orbits` the first of each class.
+fn rename_requests(
+    m: &Model,
+    w: &World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    orbits: bool,
+    b: &mut Buffers,
+) {
     for (client, state) in w.clients.iter().enumerate() {
         if state.requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
-        let (signature, least) = signatures(
-            &state.requests,
-            flights.as_deref().unwrap_or(&w.flights),
-            u8::try_from(client).expect("validated: at most 255 clients"),
-            msgs,
-            timers,
-            None,
-        );
-        let order = canonical_order(&signature, &least);
-        if orbit.is_some() && !awaits_request(state) {
-            classes.push((client, first_of_class(&state.requests, &order, &signature)));
+        let flights = b.flights.as_deref().unwrap_or(&w.flights);
+        let id = u8::try_from(client).expect("validated: at most 255 clients");
+        signatures_into(&state.requests, flights, id, msgs, timers, &mut b.signature);
+        let order = &mut b.orders[client];
+        canonical_order_into(&b.signature, &mut b.keys, order);
+        if orbits && !awaits_request(state) {
+            let k = b.classes.len();
+            b.classes.push(client);
+            if b.firsts.len() <= k {
+                b.firsts.push(Vec::new());
+            }
+            first_of_class_into(&state.requests, order, &b.signature, &mut b.firsts[k]);
         }
         if order.iter().enumerate().all(|(new, old)| new == *old) {
+            order.clear();
             continue;
         }
-        let mut number = vec![0u16; order.len()];
+        let number = &mut b.numbers[client];
+        number.resize(order.len(), 0);
         for (new, &old) in order.iter().enumerate() {
             number[old] = u16::try_from(new + 1).expect("a request number");
         }
@@ -91,30 +153,19 @@ pub fn encode_canonical(
             .iter_mut()
             .for_each(|t| t.map_requests(&mut renumber));
         if w.flights.iter().any(Option::is_some) {
-            let f = flights.get_or_insert_with(|| w.flights.clone());
+            let f = b.flights.get_or_insert_with(|| w.flights.clone());
             f.iter_mut()
                 .flatten()
                 .for_each(|x| x.map_requests(&mut renumber));
         }
-        numbers[client] = number;
-        orders[client] = order;
     }
-    if let Some(o) = orbit {
-        collapse_orbits(msgs, &classes, o);
-    }
-    let renamed = Renamed {
-        numbers: &numbers,
-        orders: &orders,
-    };
-    put_world(w, &renamed, flights.as_deref().unwrap_or(&w.flights), sink);
-    true
 }
 
 /// The orbit keys of the renamed `msgs`: each request named becomes the
 /// first of its class (as `symmetry::canonicalize_orbits` does).
-fn collapse_orbits(msgs: &[Msg], classes: &[(usize, Vec<u16>)], orbit: &mut Vec<Msg>) {
+fn collapse_orbits(msgs: &[Msg], classes: &[usize], firsts: &[Vec<u16>], orbit: &mut Vec<Msg>) {
     orbit.extend_from_slice(msgs);
-    for (client, first) in classes {
+    for (client, first) in classes.iter().zip(firsts) {
         let mut collapse = |id: RequestId| -> RequestId {
             if id.client as usize != *client || id.number == 0 {
                 return id;

@@ -9,7 +9,6 @@ use super::super::sleep::Sleep;
 use super::super::{Limits, Monitor};
 use crate::engine::untimed::{Move, Scratch, UState};
 use crate::engine::{EventId, Footprint, Protocol};
-use rayon::prelude::*;
 
 /// One transition computed by a worker, waiting for the merge.
 pub(crate) struct Expanded<P: Protocol> {
@@ -196,48 +195,6 @@ fn successors<P: Protocol, M: Monitor<P>>(
         }
     }
     out
-}
-
-/// Successors of a block of states, computed by `budget.threads` workers
-/// of a rayon pool on contiguous slices and concatenated in frontier order, with the number
-/// of moves sleep sets skipped.
-pub(super) fn expand_block<P, M>(
-    p: &P,
-    m: &M,
-    limits: &Limits,
-    budget: &Budget,
-    block: &[Frontier<P>],
-) -> (Vec<Expanded<P>>, u64)
-where
-    P: Shareable,
-    M: Monitor<P> + Sync,
-{
-    let slice = |part: &[Frontier<P>]| {
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        let mut skipped = 0;
-        for f in part {
-            let expansion = expand(p, m, limits, f, budget, &mut scratch);
-            out.extend(expansion.succs);
-            skipped += expansion.skipped;
-        }
-        (out, skipped)
-    };
-    let threads = budget.threads.max(1);
-    if threads == 1 || block.len() < 2 * threads {
-        return slice(block);
-    }
-    let size = block.len().div_ceil(threads);
-    // Contiguous slices on the pool's workers; `collect` keeps their
-    // order, so the merge sees the sequential search's order.
-    let parts: Vec<_> = pool(threads).install(|| block.par_chunks(size).map(slice).collect());
-    let mut all = Vec::with_capacity(parts.iter().map(|(out, _)| out.len()).sum());
-    let mut skipped = 0;
-    for (out, n) in parts {
-        all.extend(out);
-        skipped += n;
-    }
-    (all, skipped)
 }
 
 /// The worker pool of `threads` threads, built once per thread count and

@@ -1,0 +1,123 @@
+//! The pipelined level (`pipeline`) on levels of many chunks: every thread
+//! count gives the sequential search's states, transitions, counterexamples
+//! and bounds, also when the search stops in the middle of a level.
+
+use super::super::budget::Budget;
+use super::super::{BoundHit, Limits, Monitor, Order, Outcome};
+use super::pipeline::CHUNK;
+use crate::engine::{Effects, Footprint, Link, Millis, Protocol, Window};
+
+/// Eight counters, each incremented by two messages: 3^8 states, levels of
+/// up to about a thousand (many chunks).
+struct Wide;
+
+const COUNTERS: u8 = 8;
+
+impl Protocol for Wide {
+    type State = [u8; COUNTERS as usize];
+    type Msg = u8;
+    type Timer = u8;
+    type Mark = u8;
+    type Fact = [u8; COUNTERS as usize];
+
+    fn init(&self, out: &mut Effects<Self>) -> Self::State {
+        for c in (0..COUNTERS).chain(0..COUNTERS) {
+            out.send(c);
+        }
+        [0; COUNTERS as usize]
+    }
+    fn deliver(&self, s: &mut Self::State, msg: &u8, out: &mut Effects<Self>) {
+        s[*msg as usize] += 1;
+        out.fact(*s);
+    }
+    fn fire(&self, _: &mut Self::State, _: &u8, _: &mut Effects<Self>) {}
+    fn link(&self, _: &u8) -> Link {
+        Link {
+            latency: Window { min: 1, max: 2 },
+            drop: 0.0,
+            duplicate: 0.0,
+        }
+    }
+    fn endpoints(&self, _: &u8) -> (String, String) {
+        ("a".into(), "b".into())
+    }
+    fn horizon(&self) -> Millis {
+        100
+    }
+    fn footprint(&self, _: &Self::State, msg: &u8) -> Footprint {
+        Footprint::NOTHING.write(*msg as usize)
+    }
+}
+
+/// Counters 0..4 all at 2 with 5..8 at 1: deep in the space, in a wide
+/// level, where the search then stops.
+struct Target;
+
+impl Monitor<Wide> for Target {
+    fn count(&self) -> usize {
+        1
+    }
+    fn observe(&self, _: &[u8; 8], f: &[u8; 8], hits: &mut Vec<usize>) {
+        if f[..4] == [2; 4] && f[4..] == [1; 4] {
+            hits.push(0);
+        }
+    }
+    fn at_end(&self, _: &[u8; 8], _: &mut Vec<usize>) {}
+}
+
+struct Never;
+
+impl Monitor<Wide> for Never {
+    fn count(&self) -> usize {
+        1
+    }
+    fn observe(&self, _: &[u8; 8], _: &[u8; 8], _: &mut Vec<usize>) {}
+    fn at_end(&self, _: &[u8; 8], _: &mut Vec<usize>) {}
+}
+
+fn search<M: Monitor<Wide> + Sync>(m: &M, max_states: u64, por: bool, threads: usize) -> Outcome {
+    let limits = Limits {
+        max_states,
+        max_depth: 100,
+        max_faults: 0,
+    };
+    let budget = Budget {
+        threads,
+        partial_order: por,
+        ..Budget::default()
+    };
+    super::explore(&Wide, m, Order::Bfs, &limits, &budget).0
+}
+
+fn figures(o: &Outcome) -> (u64, u64, Option<BoundHit>, Vec<Option<Vec<u32>>>) {
+    let paths = o
+        .violations
+        .iter()
+        .map(|v| v.as_ref().map(|p| p.iter().map(|c| c.event.0).collect()))
+        .collect();
+    (o.states, o.transitions, o.bound_hit, paths)
+}
+
+#[test]
+fn pipelined_levels_give_the_sequential_results_for_every_thread_count() {
+    for por in [false, true] {
+        let whole = search(&Never, u64::MAX, por, 1);
+        assert_eq!(whole.states, 3u64.pow(COUNTERS.into()));
+        let found = search(&Target, u64::MAX, por, 1);
+        assert!(found.violations[0].is_some() && found.states < whole.states);
+        // A bound in the middle of a level of many chunks.
+        let cut = search(&Never, 2_000, por, 1);
+        assert_eq!(cut.bound_hit, Some(BoundHit::MaxStates));
+        for threads in [2, 3, 4] {
+            let runs = [
+                (&whole, search(&Never, u64::MAX, por, threads)),
+                (&found, search(&Target, u64::MAX, por, threads)),
+                (&cut, search(&Never, 2_000, por, threads)),
+            ];
+            for (one, many) in runs {
+                assert_eq!(figures(one), figures(&many), "por {por}, {threads} threads");
+            }
+        }
+    }
+    assert!(3u64.pow(COUNTERS.into()) > 20 * CHUNK as u64);
+}
