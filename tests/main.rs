@@ -13,6 +13,7 @@ mod determinism;
 mod diagrams;
 mod discovery;
 mod docs;
+mod forget;
 mod knobs;
 mod metamorphic;
 mod mutations;

@@ -79,6 +79,9 @@ pub struct ExploreOptions {
     /// Turns the hull pre-pass (windowed search: an over-approximation
     /// explored first to prove `holds`) off.
     pub no_hull: bool,
+    /// Turns dead-data forgetting (`model::dead`: a finished request's
+    /// data is reset) off (to cross-check or measure it).
+    pub no_forget: bool,
 }
 
 /// The search that decided a verdict (`decided_by`, the report's "by").

@@ -40,6 +40,7 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
         .collect();
     let mut model = Model::build(scenario);
     model.symmetry = !options.no_symmetry;
+    model.forget_dead = !options.no_forget;
     Setup {
         model,
         monitor: InvariantMonitor::new(scenario.checked()),

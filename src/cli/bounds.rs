@@ -60,6 +60,11 @@ pub struct BoundArgs {
     /// it).
     #[arg(long)]
     pub no_hull: bool,
+    /// Turn dead-data forgetting (a finished request's retries, last AT and
+    /// held RT are reset, so states differing only there merge) off (to
+    /// measure or cross-check it).
+    #[arg(long)]
+    pub no_forget: bool,
 }
 
 impl BoundArgs {
@@ -76,6 +81,7 @@ impl BoundArgs {
         options.no_active_clocks = self.no_active_clocks;
         options.no_extrapolation = self.no_extrapolation;
         options.no_hull = self.no_hull;
+        options.no_forget = self.no_forget;
         options
     }
 }

@@ -111,7 +111,7 @@ pub fn start(m: &Model, w: &mut World, client: ClientIx, count: u32, out: &mut O
         });
         match held {
             Some(pair) => preflight::call_stored(m, w, id, pair.at, out),
-            None => session_error(w, id, None, ErrorCause::EmptyStore, out),
+            None => session_error(m, w, id, None, ErrorCause::EmptyStore, out),
         }
     }
 }
@@ -170,11 +170,11 @@ pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, o
         out.cancel(Timer::CallTimeout(id));
     }
     if ok {
-        w.request_mut(id).phase = Phase::Done(End::Payload);
+        super::dead::end(m, w, id, End::Payload);
         out.fact(Fact::Completed { request: id });
     } else if w.request(id).retries_left == 0 {
         let family = w.at(at).family;
-        session_error(w, id, Some(family), ErrorCause::NoRetryLeft, out);
+        session_error(m, w, id, Some(family), ErrorCause::NoRetryLeft, out);
     } else {
         refresh::on_unauthorized(m, w, id, at, out);
     }
@@ -183,13 +183,14 @@ pub fn on_api_reply(m: &Model, w: &mut World, id: RequestId, at: At, ok: bool, o
 /// Ends a request in a user-visible session error and records whether the
 /// session was in fact still valid (docs/invariants.md `no_error_while_refresh_valid`).
 pub fn session_error(
+    m: &Model,
     w: &mut World,
     id: RequestId,
     family: Option<Family>,
     cause: ErrorCause,
     out: &mut Out,
 ) {
-    w.request_mut(id).phase = Phase::Done(End::SessionError);
+    super::dead::end(m, w, id, End::SessionError);
     let session = ghost::session_validity(w, family);
     out.fact(Fact::SessionError {
         request: id,
@@ -201,16 +202,16 @@ pub fn session_error(
 
 /// The request's API call got no answer within `timeout`: a network error
 /// (API calls are not resent; `retries` counts 401 retries only).
-pub fn on_call_timeout(w: &mut World, id: RequestId, out: &mut Out) {
+pub fn on_call_timeout(m: &Model, w: &mut World, id: RequestId, out: &mut Out) {
     if matches!(w.request(id).phase, Phase::Calling { .. }) {
-        network_error(w, id, ErrorCause::CallTimedOut, out);
+        network_error(m, w, id, ErrorCause::CallTimedOut, out);
     }
 }
 
 /// Ends a request in a network error: visible, complete, not a session error.
-pub fn network_error(w: &mut World, id: RequestId, cause: ErrorCause, out: &mut Out) {
+pub fn network_error(m: &Model, w: &mut World, id: RequestId, cause: ErrorCause, out: &mut Out) {
     assert!(cause.is_network(), "not a network error: {cause:?}");
-    w.request_mut(id).phase = Phase::Done(End::NetworkError);
+    super::dead::end(m, w, id, End::NetworkError);
     out.fact(Fact::NetworkError { request: id, cause });
 }
 

@@ -65,6 +65,9 @@ pub struct Model {
     /// Symmetry reduction in exhaustive search (`symmetry.rs`); on unless
     /// a caller turns it off to cross-check it.
     pub symmetry: bool,
+    /// Forget a finished request's dead data (`dead.rs`); on unless a
+    /// caller turns it off to cross-check it.
+    pub forget_dead: bool,
 }
 
 /// The link names of docs/scenario-format.md, in a fixed order (index into `Model::links`).
@@ -199,6 +202,7 @@ impl Model {
             leeway: s.resource.leeway.millis(),
             attacker_window: s.bounds.attacker_window.map(|d| d.millis()),
             symmetry: true,
+            forget_dead: true,
             scenario: s.clone(),
         }
     }

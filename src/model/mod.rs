@@ -17,6 +17,7 @@ pub mod client;
 mod client_rename;
 pub mod client_symmetry;
 pub mod config;
+pub mod dead;
 pub mod denylist;
 pub mod failure;
 pub mod footprint;
@@ -145,7 +146,7 @@ impl Protocol for Model {
             Timer::Proactive(client) => refresh::on_proactive(self, w, client, out),
             Timer::PreflightExpiry(client, at) => preflight::on_expiry(self, w, client, at),
             Timer::AttackerWindow(theft) => attacker::on_window_closed(w, theft),
-            Timer::CallTimeout(request) => client::on_call_timeout(w, request, out),
+            Timer::CallTimeout(request) => client::on_call_timeout(self, w, request, out),
             Timer::RefreshTimeout(by) => failure::on_refresh_timeout(self, w, by, out),
             Timer::AtExpiry(_)
             | Timer::AtResourceExpiry(_)

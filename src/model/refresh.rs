@@ -55,7 +55,7 @@ fn start_refresh(m: &Model, w: &mut World, id: RequestId, trigger: At, out: &mut
     };
     let Some(rt) = rt else {
         let family = w.at(trigger).family;
-        return client::session_error(w, id, Some(family), ErrorCause::EmptyStore, out);
+        return client::session_error(m, w, id, Some(family), ErrorCause::EmptyStore, out);
     };
     w.request_mut(id).phase = Phase::Refreshing {
         rt,
@@ -264,7 +264,7 @@ fn settle(
         Err(cause @ (ErrorCause::RefreshRejected | ErrorCause::RefreshTimedOut)) => {
             recheck_or_fail(m, w, id, family, cause, out)
         }
-        Err(cause) => client::session_error(w, id, family, cause, out),
+        Err(cause) => client::session_error(m, w, id, family, cause, out),
     }
 }
 
@@ -292,8 +292,8 @@ fn recheck_or_fail(
             }
             client::call_after_refresh(m, w, id, pair.at, out)
         }
-        _ if cause.is_network() => client::network_error(w, id, cause, out),
-        _ => client::session_error(w, id, family, cause, out),
+        _ if cause.is_network() => client::network_error(m, w, id, cause, out),
+        _ => client::session_error(m, w, id, family, cause, out),
     }
 }
 
