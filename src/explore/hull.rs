@@ -89,7 +89,7 @@ enum Fate<P: Protocol> {
     /// at the merge too (hulls only grow), so the worker drops the state.
     Covered,
     /// Offered to its part's hull at the merge.
-    Open(SymState<P>, HullKey),
+    Open(Box<(SymState<P>, HullKey)>),
 }
 
 /// What the pre-pass established: per property, whether it holds (no
@@ -175,7 +175,7 @@ fn expand<P: Protocol, M: Monitor<P>>(
                 let key = state.hull_key(ctx);
                 match parts.get(&key.discrete) {
                     Some(part) if within(&key.dbm, &part.dbm) => Fate::Covered,
-                    _ => Fate::Open(state, key),
+                    _ => Fate::Open(Box::new((state, key))),
                 }
             };
             Reached { hits, fate }
@@ -252,7 +252,8 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
             match fate {
                 Fate::Ended => {}
                 Fate::Covered => self.covered += 1,
-                Fate::Open(state, key) => {
+                Fate::Open(open) => {
+                    let (state, key) = *open;
                     if !self.offer(state, key) {
                         return false;
                     }
