@@ -76,11 +76,20 @@ struct Queued<P: Protocol> {
 
 /// A successor computed by a worker, waiting for the merge.
 struct Reached<P: Protocol> {
-    state: SymState<P>,
     /// Properties the step broke (facts, and how the run ended).
     hits: Vec<usize>,
-    /// Its part and zone; `None` for an ended execution (never stored).
-    key: Option<HullKey>,
+    fate: Fate<P>,
+}
+
+/// What the merge does with a successor.
+enum Fate<P: Protocol> {
+    /// An ended execution: never stored.
+    Ended,
+    /// Its zone is within its part's hull as the block found it: covered
+    /// at the merge too (hulls only grow), so the worker drops the state.
+    Covered,
+    /// Offered to its part's hull at the merge.
+    Open(Box<(SymState<P>, HullKey)>),
 }
 
 /// What the pre-pass established: per property, whether it holds (no
@@ -119,14 +128,15 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
         let take = block_size.min(search.queue.len());
         let block: Vec<Queued<P>> = search.queue.drain(..take).collect();
         let jobs: Vec<(&Queued<P>, bool)> = block.iter().map(|q| (q, search.current(q))).collect();
-        let reached = in_order(threads, &jobs, |part| {
+        let parts = &search.parts;
+        let reached = in_order(threads, &jobs, |slice| {
             let mut succs = Vec::new();
             // A state stale when the block was taken is not expanded.
             let one = |&(q, live): &(&Queued<P>, bool)| match live {
-                true => expand(ctx, m, &q.state, &mut succs),
+                true => expand(ctx, m, parts, &q.state, &mut succs),
                 false => Vec::new(),
             };
-            part.iter().map(one).collect()
+            slice.iter().map(one).collect()
         });
         search.in_block = block.len() as u64;
         for (q, reached) in block.iter().zip(reached) {
@@ -144,6 +154,7 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
 fn expand<P: Protocol, M: Monitor<P>>(
     ctx: &Ctx<'_, P>,
     m: &M,
+    parts: &FxHashMap<u128, Part>,
     state: &SymState<P>,
     succs: &mut Vec<Succ<P>>,
 ) -> Vec<Reached<P>> {
@@ -158,8 +169,16 @@ fn expand<P: Protocol, M: Monitor<P>>(
             if state.ended {
                 m.at_end(&state.model, &mut hits);
             }
-            let key = (!state.ended).then(|| state.hull_key(ctx));
-            Reached { state, hits, key }
+            let fate = if state.ended {
+                Fate::Ended
+            } else {
+                let key = state.hull_key(ctx);
+                match parts.get(&key.discrete) {
+                    Some(part) if within(&key.dbm, &part.dbm) => Fate::Covered,
+                    _ => Fate::Open(Box::new((state, key))),
+                }
+            };
+            Reached { hits, fate }
         })
         .collect()
 }
@@ -224,20 +243,20 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
     /// Judges and offers a current state's successors in order; false
     /// when the pre-pass must give up (every property hit, or a bound).
     fn merge(&mut self, reached: Vec<Reached<P>>, hits: &mut Vec<usize>) -> bool {
-        for Reached {
-            state,
-            hits: h,
-            key,
-        } in reached
-        {
+        for Reached { hits: h, fate } in reached {
             self.transitions += 1;
             hits.extend(h);
             if !self.judge(hits) {
                 return false;
             }
-            if let Some(key) = key {
-                if !self.offer(state, key) {
-                    return false;
+            match fate {
+                Fate::Ended => {}
+                Fate::Covered => self.covered += 1,
+                Fate::Open(open) => {
+                    let (state, key) = *open;
+                    if !self.offer(state, key) {
+                        return false;
+                    }
                 }
             }
         }
