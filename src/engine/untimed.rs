@@ -438,12 +438,9 @@ fn code_all<P: Protocol>(
         let Some(m) = p.msg_code(m) else {
             return false;
         };
-        // An orbit key is mostly the message itself.
-        let k = if same || k == &msgs[i] {
-            Some(m)
-        } else {
-            p.msg_code(k)
-        };
+        // Orbit keys mostly differ from their messages (a request
+        // renamed to the first of its class): no comparison first.
+        let k = if same { Some(m) } else { p.msg_code(k) };
         let Some(k) = k else {
             return false;
         };

@@ -145,15 +145,20 @@ impl Peers {
 
     /// Every peer on N = 2..=max_n; Stateright with symmetry also up to
     /// `symmetric_max_n` (it keeps up with tokenrace there).
+    /// A configuration that took longer than [`SLOW_SECS`] (or timed out)
+    /// at some N is not run at larger N: each N costs the plain peers about
+    /// ten times the last, so the next would only hit the timeout.
     #[cfg(feature = "peers")]
     pub fn run(&self, client: Client, max_n: u32, symmetric_max_n: u32) -> Vec<PeerRow> {
         let mut rows = Vec::new();
+        let mut slow = Slow::default();
         for n in 2..=max_n.max(symmetric_max_n) {
             if let (Some(model), true) = (&self.spin_model, n <= max_n) {
-                rows.extend(spin(model, client, n));
+                rows.extend(spin(model, client, n, &mut slow));
             }
             if let Some(bin) = &self.stateright {
-                rows.extend(stateright(bin, client, n, n <= max_n, n <= symmetric_max_n));
+                let wanted = (n <= max_n, n <= symmetric_max_n);
+                rows.extend(stateright(bin, client, n, wanted, &mut slow));
             }
         }
         rows
@@ -163,6 +168,28 @@ impl Peers {
     #[cfg(not(feature = "peers"))]
     pub fn run(&self, _client: Client, _max_n: u32, _symmetric_max_n: u32) -> Vec<PeerRow> {
         Vec::new()
+    }
+}
+
+/// Wall seconds past which a peer configuration is not run at larger N.
+#[cfg(feature = "peers")]
+const SLOW_SECS: f64 = 20.0;
+
+/// The peer configurations (tool, configuration) that were too slow.
+#[cfg(feature = "peers")]
+#[derive(Default)]
+struct Slow(Vec<(&'static str, &'static str)>);
+
+#[cfg(feature = "peers")]
+impl Slow {
+    fn has(&self, tool: &str, config: &str) -> bool {
+        self.0.iter().any(|&(t, c)| t == tool && c == config)
+    }
+
+    fn note(&mut self, tool: &'static str, config: &'static str, secs: f64) {
+        if secs > SLOW_SECS && !self.has(tool, config) {
+            self.0.push((tool, config));
+        }
     }
 }
 
@@ -217,7 +244,14 @@ fn number_after(text: &str, marker: &str) -> Option<u64> {
 }
 
 #[cfg(feature = "peers")]
-fn spin(model: &Path, client: Client, n: u32) -> Option<PeerRow> {
+fn spin(model: &Path, client: Client, n: u32, slow: &mut Slow) -> Option<PeerRow> {
+    let name = match client {
+        Client::SingleFlight => "-DSAFETY",
+        Client::Naive => "-DBFS",
+    };
+    if slow.has("SPIN", name) {
+        return None;
+    }
     let dir = std::env::temp_dir().join(format!("tokenrace-bench-spin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     std::fs::copy(model, dir.join("refresh_race.pml")).ok()?;
@@ -249,6 +283,7 @@ fn spin(model: &Path, client: Client, n: u32) -> Option<PeerRow> {
         return None;
     }
     let (out, secs, peak) = timed(&dir, &dir.join("pan"), &[])?;
+    slow.note("SPIN", name, secs);
     let errors = number_after(&out, "errors:");
     let _ = std::fs::remove_dir_all(&dir);
     Some(PeerRow {
@@ -269,7 +304,13 @@ fn spin(model: &Path, client: Client, n: u32) -> Option<PeerRow> {
 }
 
 #[cfg(feature = "peers")]
-fn stateright(bin: &Path, client: Client, n: u32, plain: bool, symmetric: bool) -> Vec<PeerRow> {
+fn stateright(
+    bin: &Path,
+    client: Client,
+    n: u32,
+    (plain, symmetric): (bool, bool),
+    slow: &mut Slow,
+) -> Vec<PeerRow> {
     const SF: [&str; 3] = ["client=single-flight", "search=dfs", "threads=2"];
     let configs: Vec<(&'static str, Vec<&str>, bool)> = match client {
         Client::SingleFlight => vec![
@@ -292,13 +333,17 @@ fn stateright(bin: &Path, client: Client, n: u32, plain: bool, symmetric: bool) 
         )],
     };
     let dir = bin.parent().unwrap_or(Path::new("."));
+    let configs: Vec<_> = configs
+        .into_iter()
+        .filter(|(config, _, wanted)| *wanted && !slow.has("Stateright", config))
+        .collect();
     configs
         .into_iter()
-        .filter(|(_, _, wanted)| *wanted)
         .filter_map(|(config, args, _)| {
             let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
             args.insert(0, format!("n={n}"));
             let (out, secs, peak) = timed(dir, bin, &args)?;
+            slow.note("Stateright", config, secs);
             let violated = out.contains("VIOLATED");
             // No count: the run failed (its compact encoding stops at N = 32).
             number_after(&out, "unique states:")?;
