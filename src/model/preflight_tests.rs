@@ -163,14 +163,16 @@ fn single_flight_requests_join_one_preflight_refresh_and_spend_no_retry() {
     for _ in 0..2 {
         m.deliver(|msg| matches!(msg, Msg::Api { .. }));
     }
+    // Checked while the calls are answered: a finished request forgets
+    // its retries (`dead.rs`).
+    for n in 1..=2 {
+        assert_eq!(m.world.request(req(n)).retries_left, 1, "req{n}");
+    }
     for _ in 0..2 {
         m.deliver(|msg| matches!(msg, Msg::ApiReply { ok: true, .. }));
     }
     assert!(m.session_errors().is_empty());
     assert_eq!(refreshes_sent(&m), vec![(At(1), false)]);
-    for n in 1..=2 {
-        assert_eq!(m.world.request(req(n)).retries_left, 1, "req{n}");
-    }
 }
 
 #[test]
