@@ -11,6 +11,7 @@ pub mod bounds;
 pub mod explain;
 pub mod judge;
 pub mod matrix;
+mod one_run;
 mod query;
 pub mod replay;
 pub mod tracing;
@@ -201,7 +202,7 @@ pub enum ReplayError {
 
 /// One seeded execution (`tokenrace run`): verdicts are `violated` or `unknown`.
 pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> {
-    verdict::run(scenario, seed)
+    one_run::run(scenario, seed)
 }
 
 /// Explores a scenario (`tokenrace explore`, `tokenrace check`).

@@ -15,20 +15,19 @@ use crate::explore::budget::{Budget, SearchStats};
 use crate::explore::{self, BoundHit, Limits, Monitor, Order, Outcome, Prepass, ScheduleError};
 use crate::model::Model;
 use crate::scenario::{ExploreMode, Invariant, Scenario, Timing};
-use crate::trace::Trace;
 use std::time::{Duration, Instant};
 
 /// Everything a search needs, built once per scenario.
-struct Setup {
-    model: Model,
-    monitor: InvariantMonitor,
-    pins: Vec<Pin>,
-    limits: Limits,
+pub(super) struct Setup {
+    pub(super) model: Model,
+    pub(super) monitor: InvariantMonitor,
+    pub(super) pins: Vec<Pin>,
+    pub(super) limits: Limits,
     /// The bug depth of PCT runs (`explore.pct_depth`).
     pct_depth: u32,
 }
 
-fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
+pub(super) fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
     let pins = scenario
         .schedule
         .iter()
@@ -54,7 +53,7 @@ fn setup(scenario: &Scenario, options: &ExploreOptions) -> Setup {
     }
 }
 
-fn schedule_error(scenario: &Scenario, e: ScheduleError) -> RunError {
+pub(super) fn schedule_error(scenario: &Scenario, e: ScheduleError) -> RunError {
     let selector = scenario
         .schedule
         .get(e.step.saturating_sub(1))
@@ -379,51 +378,4 @@ fn stopped_runs(hit: Option<BoundHit>) -> &'static str {
         Some(BoundHit::Interrupted) => " (interrupted)",
         _ => "",
     }
-}
-
-/// One seeded execution (`tokenrace run`): `violated` or `unknown` per invariant.
-pub fn run(scenario: &Scenario, seed: u64) -> Result<(Report, Trace), RunError> {
-    let s = setup(scenario, &ExploreOptions::default());
-    let one = explore::random::run_once(&s.model, &s.monitor, seed, &s.limits, &s.pins)
-        .map_err(|e| schedule_error(scenario, e))?;
-    let trace = tracing::build(&s.model, &s.monitor, seed, "run", &one.path)
-        .expect("a run's own path replays");
-    let invariants = s
-        .monitor
-        .invariants
-        .iter()
-        .map(|&invariant| {
-            let hit = trace
-                .verdicts
-                .iter()
-                .find(|v| v.invariant == invariant)
-                .and_then(|v| v.step);
-            InvariantReport {
-                invariant,
-                verdict: if hit.is_some() {
-                    Verdict::Violated
-                } else {
-                    Verdict::Unknown
-                },
-                decided_by: By::Run,
-                states: one.steps,
-                runs: 1,
-                transitions: one.steps,
-                bound_hit: one.bound_hit.map(|b| bound_name(b).to_string()),
-                note: if hit.is_some() {
-                    String::new()
-                } else {
-                    "one run proves nothing holds".into()
-                },
-                vacuous: None,
-                trace: hit.map(|_| trace.clone()),
-            }
-        })
-        .collect();
-    let report = Report {
-        scenario: scenario.name.clone(),
-        seed,
-        invariants,
-    };
-    Ok((report, trace))
 }
