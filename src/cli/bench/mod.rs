@@ -13,6 +13,8 @@
 
 mod corpus;
 mod family;
+#[cfg(feature = "peers")]
+mod peer_exec;
 mod peers;
 mod por;
 mod random;

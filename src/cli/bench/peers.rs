@@ -13,12 +13,12 @@
 
 use super::family::{Client, Row};
 #[cfg(feature = "peers")]
+use super::peer_exec::{number_after, number_before, timed, Slow};
+#[cfg(feature = "peers")]
 use std::path::Path;
 use std::path::PathBuf;
 #[cfg(feature = "peers")]
 use std::process::Command;
-#[cfg(feature = "peers")]
-use std::time::Instant;
 
 /// The environment variable naming the peers' folder when `--peers` is not
 /// given.
@@ -145,7 +145,7 @@ impl Peers {
 
     /// Every peer on N = 2..=max_n; Stateright with symmetry also up to
     /// `symmetric_max_n` (it keeps up with tokenrace there).
-    /// A configuration that took longer than [`SLOW_SECS`] (or timed out)
+    /// A configuration that took longer than 20 s (`peer_exec`, or timed out)
     /// at some N is not run at larger N: each N costs the plain peers about
     /// ten times the last, so the next would only hit the timeout.
     #[cfg(feature = "peers")]
@@ -169,78 +169,6 @@ impl Peers {
     pub fn run(&self, _client: Client, _max_n: u32, _symmetric_max_n: u32) -> Vec<PeerRow> {
         Vec::new()
     }
-}
-
-/// Wall seconds past which a peer configuration is not run at larger N.
-#[cfg(feature = "peers")]
-const SLOW_SECS: f64 = 20.0;
-
-/// The peer configurations (tool, configuration) that were too slow.
-#[cfg(feature = "peers")]
-#[derive(Default)]
-struct Slow(Vec<(&'static str, &'static str)>);
-
-#[cfg(feature = "peers")]
-impl Slow {
-    fn has(&self, tool: &str, config: &str) -> bool {
-        self.0.iter().any(|&(t, c)| t == tool && c == config)
-    }
-
-    fn note(&mut self, tool: &'static str, config: &'static str, secs: f64) {
-        if secs > SLOW_SECS && !self.has(tool, config) {
-            self.0.push((tool, config));
-        }
-    }
-}
-
-#[cfg(feature = "peers")]
-/// Runs a command under `timeout 300 /usr/bin/time`; stdout, wall seconds
-/// and peak KiB.
-fn timed(dir: &Path, program: &Path, args: &[String]) -> Option<(String, f64, Option<u64>)> {
-    let timer = Path::new("/usr/bin/time").is_file();
-    let mut command = Command::new("timeout");
-    command.arg("300");
-    if timer {
-        command.args(["/usr/bin/time", "-f", "PEAK_KIB %M"]);
-    }
-    command.arg(program).args(args).current_dir(dir);
-    let started = Instant::now();
-    let output = command.output().ok()?;
-    let secs = started.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let peak = stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("PEAK_KIB "))
-        .and_then(|v| v.trim().parse().ok());
-    Some((
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        secs,
-        peak,
-    ))
-}
-
-#[cfg(feature = "peers")]
-/// The number before `marker` on the line that has it.
-fn number_before(text: &str, marker: &str) -> Option<u64> {
-    let line = text.lines().find(|l| l.contains(marker))?;
-    line.split(marker)
-        .next()?
-        .split_whitespace()
-        .last()?
-        .parse()
-        .ok()
-}
-
-#[cfg(feature = "peers")]
-/// The number after `marker`.
-fn number_after(text: &str, marker: &str) -> Option<u64> {
-    let rest = text.split(marker).nth(1)?;
-    let digits: String = rest
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
 }
 
 #[cfg(feature = "peers")]
