@@ -208,16 +208,8 @@ pub(super) fn canonical_order_into(
 /// `requests` are in the old numbering: the canonical request `k` is old
 /// index `order[k]`, with its signature.
 pub(super) fn first_of_class(requests: &[Request], order: &[usize], signature: &[u64]) -> Vec<u16> {
-    let mut first = vec![0u16; requests.len()];
-    for k in 1..requests.len() {
-        let same = signature[order[k]] == signature[order[k - 1]]
-            && requests[order[k]] == requests[order[k - 1]];
-        first[k] = if same {
-            first[k - 1]
-        } else {
-            u16::try_from(k).expect("a request number")
-        };
-    }
+    let mut first = Vec::new();
+    first_of_class_into(requests, order, signature, &mut first);
     first
 }
 
