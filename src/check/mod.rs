@@ -13,11 +13,13 @@ pub mod judge;
 pub mod matrix;
 mod one_run;
 mod query;
+pub mod reductions;
 pub mod replay;
 pub mod tracing;
 pub mod vacuity;
 pub mod verdict;
 
+pub use reductions::ReductionsOff;
 pub use vacuity::Vacuity;
 
 use crate::scenario::{Expectation, Invariant, Scenario};

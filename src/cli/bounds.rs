@@ -9,7 +9,7 @@
 //! the search's own count of what it stores (`explore::budget`), so it
 //! never depends on timing or thread count.
 
-use crate::check::ExploreOptions;
+use crate::check::{ExploreOptions, ReductionsOff};
 use crate::scenario::Duration;
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -28,6 +28,15 @@ pub struct BoundArgs {
     /// Worker threads of exhaustive search; output never depends on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The reductions' off switches.
+    #[command(flatten)]
+    pub reductions: ReductionArgs,
+}
+
+/// The off switch of every reduction, shared by `explore`, `check` and
+/// `matrix` (each exists to cross-check or measure its reduction).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReductionArgs {
     /// Turn symmetry reduction off (to measure or cross-check it).
     #[arg(long)]
     pub no_symmetry: bool,
@@ -67,6 +76,22 @@ pub struct BoundArgs {
     pub no_forget: bool,
 }
 
+impl ReductionArgs {
+    /// The switches as the library takes them.
+    pub fn off(&self) -> ReductionsOff {
+        ReductionsOff {
+            symmetry: self.no_symmetry,
+            partial_order: self.no_por,
+            orbits: self.no_orbits,
+            subsumption: self.no_subsumption,
+            active_clocks: self.no_active_clocks,
+            extrapolation: self.no_extrapolation,
+            hull: self.no_hull,
+            forget: self.no_forget,
+        }
+    }
+}
+
 impl BoundArgs {
     /// Puts the bounds into `options`.
     pub fn apply(&self, mut options: ExploreOptions) -> ExploreOptions {
@@ -74,14 +99,7 @@ impl BoundArgs {
         options.max_memory = self.max_memory.or_else(default_memory);
         options.time_ms = self.time;
         options.threads = self.threads;
-        options.no_symmetry = self.no_symmetry;
-        options.no_partial_order = self.no_por;
-        options.no_orbits = self.no_orbits;
-        options.no_subsumption = self.no_subsumption;
-        options.no_active_clocks = self.no_active_clocks;
-        options.no_extrapolation = self.no_extrapolation;
-        options.no_hull = self.no_hull;
-        options.no_forget = self.no_forget;
+        self.reductions.off().apply(&mut options);
         options
     }
 }

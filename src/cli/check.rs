@@ -62,7 +62,7 @@ pub struct Args {
     /// showing each change on stderr; the rest of the file is kept as is.
     #[arg(long)]
     bless: bool,
-    /// Exit 3 when every expectation is met but some expected verdict is
+    /// Exit 1 when every expectation is met but some expected verdict is
     /// `unknown` (with `--allow-unknown`), so CI can tell it from "verified".
     #[arg(long)]
     fail_on_unknown: bool,

@@ -53,7 +53,7 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit 3 when nothing is violated but some verdict is `unknown` (a
+    /// Exit 1 when nothing is violated but some verdict is `unknown` (a
     /// bound stopped the search), so CI can tell it from "verified".
     #[arg(long)]
     fail_on_unknown: bool,

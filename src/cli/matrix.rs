@@ -51,12 +51,15 @@ pub struct Args {
     /// Wall-clock budget of each cell's search, e.g. `30s` (`unknown` when hit).
     #[arg(long, value_name = "DURATION", value_parser = super::bounds::parse_duration)]
     time: Option<u64>,
-    /// Exit 3 when some cell's verdict is `unknown`.
+    /// Exit 1 when some cell's verdict is `unknown`.
     #[arg(long)]
     fail_on_unknown: bool,
     /// No progress line and no timings on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// The reductions' off switches, applied to every cell.
+    #[command(flatten)]
+    reductions: super::bounds::ReductionArgs,
 }
 
 /// The layouts of the matrix.
@@ -95,6 +98,7 @@ pub fn execute(args: &Args) -> Code {
         threads,
         time_ms: args.time,
         scenario: args.scenario.as_ref().map(|p| output::shell_quote(p)),
+        reductions_off: args.reductions.off(),
         hooks: Hooks {
             stop: Some(interrupt::install()),
             progress: progress::observer(&live),

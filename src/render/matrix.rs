@@ -22,10 +22,14 @@ pub type CellReplay = (usize, Invariant, String);
 
 /// The command line that produces this matrix in `format`.
 pub fn command(options: &MatrixOptions, format: &str) -> String {
-    let time = options
+    let mut time = options
         .time_ms
         .map(|t| format!(" --time {}", crate::scenario::Duration(t as i64)))
         .unwrap_or_default();
+    for flag in options.reductions_off.flags() {
+        time.push(' ');
+        time.push_str(flag);
+    }
     match &options.scenario {
         Some(file) => format!(
             "tokenrace matrix --scenario {file} --max-states {}{time} --format {format}",
@@ -42,8 +46,21 @@ fn plural(n: u32, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// `2 concurrent requests · 1 tab (cross_tab rows: 2)`.
+/// `2 concurrent requests · 1 tab (cross_tab rows: 2)`, and the
+/// reductions left off, if any.
 fn sizes(options: &MatrixOptions) -> String {
+    let off = options.reductions_off.flags();
+    if off.is_empty() {
+        return cell_sizes(options);
+    }
+    format!(
+        "{} · reductions off: {}",
+        cell_sizes(options),
+        off.join(" ")
+    )
+}
+
+fn cell_sizes(options: &MatrixOptions) -> String {
     if let Some(file) = &options.scenario {
         return format!(
             "over the scenario {file} · at most {} states per cell",

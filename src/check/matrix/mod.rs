@@ -23,7 +23,7 @@ pub use axes::{client_strategies, server_policies, ClientStrategy, ServerPolicy}
 pub use over::{row_applies, scenario_over};
 pub use template::scenario;
 
-use super::{explore, ExploreOptions, InvariantReport, Strategy};
+use super::{explore, ExploreOptions, InvariantReport, ReductionsOff, Strategy};
 use crate::explore::budget::Hooks;
 use crate::scenario::{Invariant, Scenario};
 use serde::Serialize;
@@ -59,6 +59,10 @@ pub struct MatrixOptions {
     /// --scenario`), as the reports name it; `None`: the built-in race.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
+    /// Reductions every cell's search leaves off (`matrix --no-hull`, …),
+    /// to cross-check a table; the verdicts do not depend on them.
+    #[serde(skip_serializing_if = "ReductionsOff::is_none")]
+    pub reductions_off: ReductionsOff,
     /// A stop flag (Ctrl-C) and a progress observer shared by the cells.
     #[serde(skip)]
     pub hooks: Hooks,
@@ -73,6 +77,7 @@ impl Default for MatrixOptions {
             threads: 1,
             time_ms: None,
             scenario: None,
+            reductions_off: ReductionsOff::default(),
             hooks: Hooks::default(),
         }
     }
@@ -190,13 +195,14 @@ fn build_cells(
 }
 
 fn run_cell(client: usize, server: usize, scenario: Scenario, options: &MatrixOptions) -> Cell {
-    let search = ExploreOptions {
+    let mut search = ExploreOptions {
         strategy: Some(Strategy::Bfs),
         max_states: Some(options.max_states),
         time_ms: options.time_ms,
         hooks: options.hooks.clone(),
         ..ExploreOptions::default()
     };
+    options.reductions_off.apply(&mut search);
     let report = explore(&scenario, &search).expect("a matrix scenario pins no schedule");
     Cell {
         client,

@@ -117,3 +117,42 @@ fn requests_meet_an_expired_token_whatever_the_access_ttl() {
         assert_eq!(ttl_ms - proactive - skew, ttl_ms + 60_000);
     }
 }
+
+#[test]
+fn cells_with_every_reduction_off_give_the_same_verdicts_and_lengths() {
+    let rows = vec![
+        ClientStrategy::new(RefreshStrategy::Naive, false),
+        ClientStrategy::new(RefreshStrategy::Naive, true),
+        ClientStrategy::new(RefreshStrategy::SingleFlight, true),
+    ];
+    let on = MatrixOptions::default();
+    let off = MatrixOptions {
+        reductions_off: crate::check::ReductionsOff {
+            symmetry: true,
+            partial_order: true,
+            orbits: true,
+            subsumption: true,
+            active_clocks: true,
+            extrapolation: true,
+            hull: true,
+            forget: true,
+        },
+        ..MatrixOptions::default()
+    };
+    let outcomes = |m: &Matrix| {
+        m.cells
+            .iter()
+            .flat_map(|c| &c.verdicts)
+            .map(|v| (v.verdict, v.trace.as_ref().map(|t| t.steps.len())))
+            .collect::<Vec<_>>()
+    };
+    // rotation off, reuse reject, family revocation, grace: the columns
+    // whose cells differ most (all sixteen take 8 s with everything off).
+    let columns: Vec<_> = server_policies().into_iter().take(4).collect();
+    let a = build_with(&on, rows.clone(), columns.clone());
+    let b = build_with(&off, rows, columns);
+    assert!(outcomes(&a).iter().any(|(_, len)| len.is_some()));
+    assert_eq!(outcomes(&a), outcomes(&b));
+    let states = |m: &Matrix| m.cells.iter().map(|c| c.verdicts[0].states).sum::<u64>();
+    assert!(states(&b) > states(&a), "the switches reached the cells");
+}
