@@ -21,6 +21,18 @@ pub struct ReductionsOff {
 }
 
 impl ReductionsOff {
+    /// Every reduction off: the plain search, to cross-check the others.
+    pub const ALL: ReductionsOff = ReductionsOff {
+        symmetry: true,
+        partial_order: true,
+        orbits: true,
+        subsumption: true,
+        active_clocks: true,
+        extrapolation: true,
+        hull: true,
+        forget: true,
+    };
+
     /// Whether every reduction is on (nothing to report).
     pub fn is_none(&self) -> bool {
         *self == ReductionsOff::default()
@@ -69,16 +81,7 @@ mod tests {
             o
         };
         assert_eq!(none, ExploreOptions::default());
-        let all = ReductionsOff {
-            symmetry: true,
-            partial_order: true,
-            orbits: true,
-            subsumption: true,
-            active_clocks: true,
-            extrapolation: true,
-            hull: true,
-            forget: true,
-        };
+        let all = ReductionsOff::ALL;
         let mut o = ExploreOptions::default();
         all.apply(&mut o);
         let flags = [

@@ -127,16 +127,7 @@ fn cells_with_every_reduction_off_give_the_same_verdicts_and_lengths() {
     ];
     let on = MatrixOptions::default();
     let off = MatrixOptions {
-        reductions_off: crate::check::ReductionsOff {
-            symmetry: true,
-            partial_order: true,
-            orbits: true,
-            subsumption: true,
-            active_clocks: true,
-            extrapolation: true,
-            hull: true,
-            forget: true,
-        },
+        reductions_off: crate::check::ReductionsOff::ALL,
         ..MatrixOptions::default()
     };
     let outcomes = |m: &Matrix| {
