@@ -254,36 +254,18 @@ fn matrix_sweeps_a_users_scenario_and_takes_time_and_state_bounds() {
         text.contains("tiny-single-flight-naive-reuse-reject"),
         "cells are named after the scenario"
     );
-    let bounded = tokenrace(&[
-        "matrix",
-        "--scenario",
-        SINGLE_FLIGHT,
-        "--max-states",
-        "2",
-        "--fail-on-unknown",
-    ]);
-    assert_eq!(bounded.code, 1, "{}", bounded.stderr);
+    let bounded = |extra: &[&str]| {
+        let mut args = vec!["matrix", "--scenario", SINGLE_FLIGHT, "--max-states", "2"];
+        args.extend_from_slice(extra);
+        tokenrace(&args)
+    };
+    let text = bounded(&["--fail-on-unknown"]);
+    assert_eq!(text.code, 1, "{}", text.stderr);
     let wording = "exhaustive search stopped at 2 states (max_states); raise it with --max-states";
-    assert!(bounded.stdout.contains(wording), "{}", bounded.stdout);
-    let markdown = tokenrace(&[
-        "matrix",
-        "--scenario",
-        SINGLE_FLIGHT,
-        "--max-states",
-        "2",
-        "--format",
-        "markdown",
-    ]);
+    assert!(text.stdout.contains(wording), "{}", text.stdout);
+    let markdown = bounded(&["--format", "markdown"]);
     assert!(markdown.stdout.contains(wording), "{}", markdown.stdout);
-    let json = tokenrace(&[
-        "matrix",
-        "--scenario",
-        SINGLE_FLIGHT,
-        "--max-states",
-        "2",
-        "--format",
-        "json",
-    ]);
+    let json = bounded(&["--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let note = doc["cells"][0]["verdicts"][0]["note"].as_str().unwrap();
     assert!(note.starts_with(wording), "{note}");

@@ -87,13 +87,7 @@ pub fn audit_windowed_symmetry<P: Protocol, M: Monitor<P>>(
         let mut out: Signature = succs
             .drain(..)
             .map(|Succ { state, facts, .. }| {
-                let mut hits = Vec::new();
-                for f in &facts {
-                    m.observe(&state.model, f, &mut hits);
-                }
-                if state.ended {
-                    m.at_end(&state.model, &mut hits);
-                }
+                let mut hits = m.hits(&state.model, &facts, state.ended);
                 hits.sort_unstable();
                 ((!state.ended).then(|| state.fingerprint(&ctx)), hits)
             })

@@ -114,10 +114,7 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     }
     let mut search = Hull::new(m, limits, budget);
     let (init, facts) = SymState::init(ctx);
-    let mut hits = Vec::new();
-    for f in &facts {
-        m.observe(&init.model, f, &mut hits);
-    }
+    let mut hits = m.hits(&init.model, &facts, false);
     let key = init.hull_key(ctx);
     if !search.judge(&mut hits) || !search.offer(init, key) {
         return Err(search.why());
@@ -162,13 +159,7 @@ fn expand<P: Protocol, M: Monitor<P>>(
     succs
         .drain(..)
         .map(|Succ { state, facts, .. }| {
-            let mut hits = Vec::new();
-            for f in &facts {
-                m.observe(&state.model, f, &mut hits);
-            }
-            if state.ended {
-                m.at_end(&state.model, &mut hits);
-            }
+            let hits = m.hits(&state.model, &facts, state.ended);
             let fate = if state.ended {
                 Fate::Ended
             } else {

@@ -23,6 +23,16 @@ fn props() -> Props {
     Props(props)
 }
 
+/// The search context of a toy under [`small`] limits, no schedule.
+fn toy_ctx(toy: &Toy) -> Ctx<'_, Toy> {
+    Ctx {
+        p: toy,
+        pins: &[],
+        max_faults: small().max_faults,
+        active_only: true,
+    }
+}
+
 fn small() -> Limits {
     Limits {
         max_states: 20_000,
@@ -48,12 +58,7 @@ fn what_the_hull_proves_holds_in_every_brute_force_log() {
     for seed in 0..300 {
         let toy: Toy = random_toy(seed);
         let props = props();
-        let ctx = Ctx {
-            p: &toy,
-            pins: &[],
-            max_faults: small().max_faults,
-            active_only: true,
-        };
+        let ctx = toy_ctx(&toy);
         let Ok(proof) = prove(&ctx, &props, &small(), &Budget::default()) else {
             continue;
         };
@@ -114,12 +119,7 @@ fn the_hull_proves_the_same_with_any_thread_count() {
     for seed in 0..120 {
         let toy = random_toy(seed);
         let props = props();
-        let ctx = Ctx {
-            p: &toy,
-            pins: &[],
-            max_faults: small().max_faults,
-            active_only: true,
-        };
+        let ctx = toy_ctx(&toy);
         let run = |threads: usize| {
             let budget = Budget {
                 threads,

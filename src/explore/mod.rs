@@ -50,6 +50,19 @@ pub trait Monitor<P: Protocol> {
     /// Properties broken by how the run ended (the horizon fired, or nothing
     /// was left pending).
     fn at_end(&self, state: &P::State, hits: &mut Vec<usize>);
+
+    /// Properties one step breaks: its facts, then how the run ended when
+    /// `ended` (every explorer judges a step this way).
+    fn hits(&self, state: &P::State, facts: &[P::Fact], ended: bool) -> Vec<usize> {
+        let mut hits = Vec::new();
+        for f in facts {
+            self.observe(state, f, &mut hits);
+        }
+        if ended {
+            self.at_end(state, &mut hits);
+        }
+        hits
+    }
 }
 
 /// Limits that keep a search finite; hitting one makes unviolated

@@ -62,10 +62,7 @@ where
 {
     let mut s = Search::new(p, m, limits, budget);
     let (init, facts) = UState::init(p);
-    let mut hits = Vec::new();
-    for f in &facts {
-        m.observe(&init.model, f, &mut hits);
-    }
+    let hits = m.hits(&init.model, &facts, false);
     s.record(&hits, u32::MAX, None);
     let mut ranks = Vec::new();
     let wanted = (budget.partial_order || budget.orbits).then_some(&mut ranks);

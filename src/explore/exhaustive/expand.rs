@@ -35,15 +35,10 @@ pub(super) fn expand_one<P: Protocol, M: Monitor<P>>(
 ) {
     q.state().successors(ctx, succs);
     for Succ { step, state, facts } in succs.drain(..) {
-        let mut hits = Vec::new();
-        for f in &facts {
-            m.observe(&state.model, f, &mut hits);
-        }
         // An execution that ends before its schedule is consumed does not
         // follow the schedule: how it ended is not judged.
-        if state.ended && state.pins.done(ctx.pins) {
-            m.at_end(&state.model, &mut hits);
-        }
+        let judged_end = state.ended && state.pins.done(ctx.pins);
+        let hits = m.hits(&state.model, &facts, judged_end);
         let key = (!state.ended).then(|| state.split_key(ctx));
         out.push(Expanded {
             parent: q.node,

@@ -55,10 +55,7 @@ pub(super) fn search_with<P: Protocol, M: Monitor<P>>(
 ) -> (Found, SearchStats) {
     let mut s = Search::new(ctx, m, limits, budget);
     let (init, facts) = SymState::init(ctx);
-    let mut hits = Vec::new();
-    for f in &facts {
-        m.observe(&init.model, f, &mut hits);
-    }
+    let hits = m.hits(&init.model, &facts, false);
     s.record(&hits, u32::MAX, None);
     let key = init.split_key(ctx);
     s.encoded_bytes += key.size as u64;

@@ -168,10 +168,7 @@ fn successors<P: Protocol, M: Monitor<P>>(
                     .expect("the state is kept until the last option")
             };
             next.commit(&b.fx, faults);
-            let mut hits = Vec::new();
-            for f in &facts {
-                m.observe(&next.model, f, &mut hits);
-            }
+            let hits = m.hits(&next.model, &facts, false);
             let mut ranks = Vec::new();
             let wanted = (asleep.is_some() || ranked.orbits).then_some(&mut ranks);
             let (key, size) = next.key_ranked(p, scratch, wanted, ranked.orbits);
