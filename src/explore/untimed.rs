@@ -30,13 +30,34 @@ use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
 use crate::engine::{Choice, EventId, Protocol};
-use expand::{expand, Frontier};
+use expand::{expand, Expansion, Frontier};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
 /// States expanded between two merges (and two budget checks).
 const BLOCK: usize = 4096;
-const _: () = assert!(BLOCK % pipeline::CHUNK == 0);
+
+/// The BFS level being merged, and what of the next it has found.
+struct Level {
+    len: usize,
+    /// What the level's states take, by count (`frontier_bytes`).
+    bytes: u64,
+    merged: usize,
+    next_len: usize,
+    next_bytes: u64,
+}
+
+impl Level {
+    fn new(len: usize, bytes: u64) -> Self {
+        Level {
+            len,
+            bytes,
+            merged: 0,
+            next_len: 0,
+            next_bytes: 0,
+        }
+    }
+}
 
 /// A stored state: its parent and the step that reached it.
 #[derive(Clone, Copy)]
@@ -132,88 +153,79 @@ where
         self.stop || (!self.violations.is_empty() && self.violations.iter().all(Option::is_some))
     }
 
+    /// Breadth-first: a first-in first-out queue, each state's successors
+    /// merged in queue order (`merge_state`), expanded on this thread or,
+    /// with `budget.threads` above one, by workers (`pipeline`) in the same
+    /// order, so every thread count gives the same search.
     fn bfs(&mut self, root: Frontier<P>, root_bytes: u64) {
-        let mut level: Vec<Frontier<P>> = vec![root];
+        if self.finished() {
+            return;
+        }
+        if self.limits.max_depth == 0 {
+            self.bound_hit.get_or_insert(BoundHit::MaxDepth);
+            return;
+        }
+        self.stats.peak_frontier = 1;
+        let mut level = Level::new(1, root_bytes);
+        if self.budget.threads > 1 {
+            let (p, m, limits, budget) = (self.p, self.m, self.limits, self.budget);
+            pipeline::run_queue(p, m, limits, budget, root, |e, fresh| {
+                self.merge_state(&mut level, e, fresh)
+            });
+            return;
+        }
+        let mut queue = VecDeque::from([root]);
+        let mut fresh = Vec::new();
         let mut scratch = Scratch::default();
-        let mut level_bytes = root_bytes;
-        let mut depth = 0u64;
-        while !level.is_empty() && !self.finished() {
-            if depth >= self.limits.max_depth {
-                self.bound_hit.get_or_insert(BoundHit::MaxDepth);
-                break;
-            }
-            self.stats.peak_frontier = self.stats.peak_frontier.max(level.len() as u64);
-            let mut next = Vec::new();
-            let mut next_bytes = 0;
-            let done = if self.budget.threads <= 1 {
-                self.level_in_order(level, level_bytes, &mut next, &mut next_bytes, &mut scratch)
-            } else {
-                self.level_in_blocks(level, level_bytes, &mut next, &mut next_bytes)
-            };
-            if done {
+        while let Some(f) = queue.pop_front() {
+            let e = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);
+            drop(f);
+            if self.merge_state(&mut level, e, &mut fresh) {
                 return;
             }
-            level = next;
-            level_bytes = next_bytes;
-            depth += 1;
-            self.stats.depth = depth;
+            queue.extend(fresh.drain(..));
         }
     }
 
-    /// One level on one thread: each state expanded, merged and freed in
-    /// turn (no block of successors waits, and a level and the next are
-    /// not both held whole); the budget checked after every `BLOCK`
-    /// states, as with threads. True once the search is finished.
-    fn level_in_order(
+    /// Merges the expansion of the next queued state, its new successors
+    /// into `fresh`; checks the budget after every `BLOCK` states of a
+    /// level and at its end, against what the level and the next one hold
+    /// by count (never by when states were freed), and at a level's end
+    /// starts the next or stops at `max_depth`. True once the search is
+    /// finished (or the queue is empty).
+    fn merge_state(
         &mut self,
-        level: Vec<Frontier<P>>,
-        level_bytes: u64,
-        next: &mut Vec<Frontier<P>>,
-        next_bytes: &mut u64,
-        scratch: &mut Scratch<P>,
+        level: &mut Level,
+        e: Expansion<P>,
+        fresh: &mut Vec<Frontier<P>>,
     ) -> bool {
-        let len = level.len();
-        for (k, f) in level.into_iter().enumerate() {
-            let por = expand(self.p, self.m, self.limits, &f, self.budget, scratch);
-            drop(f);
-            self.stats.asleep += por.skipped;
-            if self.merge_into(por.succs, next, next_bytes) {
+        self.stats.asleep += e.skipped;
+        let before = fresh.len();
+        if self.merge_into(e.succs, fresh, &mut level.next_bytes) {
+            return true;
+        }
+        level.next_len += fresh.len() - before;
+        level.merged += 1;
+        if level.merged % BLOCK == 0 || level.merged == level.len {
+            self.check_budget(level.bytes + level.next_bytes);
+            if self.finished() {
                 return true;
             }
-            if (k + 1) % BLOCK == 0 || k + 1 == len {
-                // What is counted never depends on when states are freed.
-                self.check_budget(level_bytes + *next_bytes);
-                if self.finished() {
-                    return true;
-                }
-            }
         }
+        if level.merged < level.len {
+            return false;
+        }
+        self.stats.depth += 1;
+        if level.next_len == 0 {
+            return true;
+        }
+        if self.stats.depth >= self.limits.max_depth {
+            self.bound_hit.get_or_insert(BoundHit::MaxDepth);
+            return true;
+        }
+        self.stats.peak_frontier = self.stats.peak_frontier.max(level.next_len as u64);
+        *level = Level::new(level.next_len, level.next_bytes);
         false
-    }
-
-    /// One level on `budget.threads` workers (`pipeline`), merged in
-    /// frontier order while they go on; the budget checked at the
-    /// sequential search's points. True once the search is finished.
-    fn level_in_blocks(
-        &mut self,
-        level: Vec<Frontier<P>>,
-        level_bytes: u64,
-        next: &mut Vec<Frontier<P>>,
-        next_bytes: &mut u64,
-    ) -> bool {
-        let (p, m, limits, budget) = (self.p, self.m, self.limits, self.budget);
-        let len = level.len();
-        let mut done = false;
-        pipeline::expand_level(p, m, limits, budget, level, |merged, succs, skipped| {
-            self.stats.asleep += skipped;
-            done = self.merge_into(succs, next, next_bytes);
-            if !done && (merged % BLOCK == 0 || merged == len) {
-                self.check_budget(level_bytes + *next_bytes);
-                done = self.finished();
-            }
-            done
-        });
-        done
     }
 
     /// Merges successors in order, keeping the new ones for the next

@@ -1,160 +1,171 @@
-//! One BFS level on `budget.threads` workers with the merge overlapped:
-//! the level is cut into chunks of [`CHUNK`] states; workers of the pool
-//! take the next chunk, expand it (with a scratch of their own, kept for
-//! the level) and send its successors to the calling thread, which merges
-//! chunks strictly in level order while the workers go on. Merging in
-//! level order is the sequential search's order, so the result does not
-//! depend on the thread count or on which worker took what.
+//! The BFS queue on `budget.threads` workers with the merge overlapped, and
+//! with no barrier between levels: workers of the pool take the next run
+//! of at most [`CHUNK`] queued states, expand them (with a scratch of their
+//! own) and send their successors to the calling thread, which merges
+//! them strictly in queue order and appends the new states to the queue,
+//! where workers take them at once. A first-in first-out queue merged in
+//! its own order is the sequential BFS, level after level, so the result
+//! does not depend on the thread count, on how the queue was cut into
+//! runs or on which worker took what.
 //!
-//! Workers stay at most [`AHEAD`] chunks per worker ahead of the merge
-//! (what waits for the merge stays small), a chunk's states are freed as
-//! soon as they are expanded, and once the merge says the search is
-//! finished the workers stop at their next chunk.
+//! The level-synchronous pipeline this replaces waited at the end of
+//! every level for its last chunk; with a few hundred states per level
+//! (the untimed single-flight family at N = 20 has 86 levels of about 130)
+//! that barrier left one core idle much of the time.
+//!
+//! Workers stay at most [`AHEAD`] runs per worker ahead of the merge (what
+//! waits for the merge stays small), and once the merge says the search is
+//! finished they stop after their current run.
 
 use super::super::budget::Budget;
 use super::super::{Limits, Monitor};
-use super::expand::{expand, Expanded, Frontier, Shareable};
+use super::expand::{expand, Expansion, Frontier, Shareable};
 use crate::engine::untimed::Scratch;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{mpsc, Condvar, Mutex, PoisonError};
 
-/// States a worker takes at a time. Divides `untimed::BLOCK`, so the
-/// merge can check the budget at the sequential search's points.
+/// States a worker takes at most at a time.
 pub(super) const CHUNK: usize = 32;
 
-/// Chunks each worker may run ahead of the merge.
+/// Runs each worker may be ahead of the merge.
 const AHEAD: usize = 2;
 
-/// A chunk's successors and how many moves sleep sets skipped there.
-type Done<P> = (usize, Vec<Expanded<P>>, u64);
+/// A run's first queue position and each of its states' expansions.
+type Done<P> = (usize, Vec<Expansion<P>>);
 
-/// What the workers of one level share.
+/// The queue the merge fills and the workers empty.
+struct Queue<P: Shareable> {
+    states: VecDeque<Frontier<P>>,
+    /// Queue position of `states[0]`: states before it were taken.
+    taken: usize,
+    /// States merged so far (a run boundary).
+    merged: usize,
+    /// Set when the merge is done: workers leave.
+    done: bool,
+}
+
 struct Shared<P: Shareable> {
-    chunks: Vec<Mutex<Option<Vec<Frontier<P>>>>>,
-    next: AtomicUsize,
-    merged: Mutex<usize>,
-    moved: Condvar,
-    stop: AtomicBool,
-    ahead: usize,
+    queue: Mutex<Queue<P>>,
+    changed: Condvar,
+    /// States workers may take beyond `merged`.
+    window: usize,
 }
 
 impl<P: Shareable> Shared<P> {
-    /// Waits until chunk `c` is within the window; false once stopped.
-    fn wait_for_window(&self, c: usize) -> bool {
-        let mut merged = self.merged.lock().unwrap_or_else(PoisonError::into_inner);
-        while c >= *merged + self.ahead && !self.stop.load(Relaxed) {
-            merged = self
-                .moved
-                .wait(merged)
-                .unwrap_or_else(PoisonError::into_inner);
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue<P>> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next run to expand, when there is one within the window; none
+    /// once the merge is done.
+    fn take(&self) -> Option<(usize, Vec<Frontier<P>>)> {
+        let mut q = self.lock();
+        loop {
+            if q.done {
+                return None;
+            }
+            let room = (q.merged + self.window).saturating_sub(q.taken);
+            let n = room.min(CHUNK).min(q.states.len());
+            if n > 0 {
+                let start = q.taken;
+                q.taken += n;
+                return Some((start, q.states.drain(..n).collect()));
+            }
+            q = self.changed.wait(q).unwrap_or_else(PoisonError::into_inner);
         }
-        !self.stop.load(Relaxed)
     }
 
-    fn take(&self, c: usize) -> Vec<Frontier<P>> {
-        let mut slot = self.chunks[c]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        slot.take().unwrap_or_default()
+    /// Queues what a merged run found new and moves the window on.
+    fn publish(&self, fresh: &mut Vec<Frontier<P>>, merged: usize) {
+        let mut q = self.lock();
+        q.states.extend(fresh.drain(..));
+        q.merged = merged;
+        self.changed.notify_all();
     }
 
-    fn advance(&self, merged: usize) {
-        *self.merged.lock().unwrap_or_else(PoisonError::into_inner) = merged;
-        self.moved.notify_all();
-    }
-
-    fn halt(&self) {
-        self.stop.store(true, Relaxed);
-        let _guard = self.merged.lock().unwrap_or_else(PoisonError::into_inner);
-        self.moved.notify_all();
+    fn finish(&self) {
+        self.lock().done = true;
+        self.changed.notify_all();
     }
 }
 
-/// Expands `level` on `budget.threads` workers and hands each chunk's
-/// successors to `merge` in level order, with the number of level states
-/// merged so far and the moves sleep sets skipped in the chunk; `merge`
-/// returns true to stop the search.
-pub(super) fn expand_level<P, M>(
+/// Runs the BFS queue that starts with `root` on `budget.threads` workers
+/// and hands each state's expansion to `merge` in queue order, with a
+/// buffer for the states it finds new (they join the queue); `merge`
+/// returns true to stop the search. Returns once the queue is empty or
+/// `merge` stopped it.
+pub(super) fn run_queue<P, M>(
     p: &P,
     m: &M,
     limits: &Limits,
     budget: &Budget,
-    level: Vec<Frontier<P>>,
-    mut merge: impl FnMut(usize, Vec<Expanded<P>>, u64) -> bool,
+    root: Frontier<P>,
+    mut merge: impl FnMut(Expansion<P>, &mut Vec<Frontier<P>>) -> bool,
 ) where
     P: Shareable,
     M: Monitor<P> + Sync,
 {
-    let len = level.len();
     let threads = budget.threads.max(1);
-    let mut states = level.into_iter();
-    let count = len.div_ceil(CHUNK);
-    let chunks = (0..count)
-        .map(|_| Mutex::new(Some(states.by_ref().take(CHUNK).collect())))
-        .collect();
     let shared = Shared {
-        chunks,
-        next: AtomicUsize::new(0),
-        merged: Mutex::new(0),
-        moved: Condvar::new(),
-        stop: AtomicBool::new(false),
-        ahead: AHEAD * threads,
+        queue: Mutex::new(Queue {
+            states: VecDeque::from([root]),
+            taken: 0,
+            merged: 0,
+            done: false,
+        }),
+        changed: Condvar::new(),
+        window: AHEAD * threads * CHUNK,
     };
     let (tx, rx) = mpsc::channel::<Done<P>>();
     let shared = &shared;
     super::expand::pool(threads).in_place_scope(|s| {
-        for _ in 0..threads.min(count) {
+        for _ in 0..threads {
             let tx = tx.clone();
-            s.spawn(move |_| work(p, m, limits, budget, shared, count, &tx));
+            s.spawn(move |_| work(p, m, limits, budget, shared, &tx));
         }
         drop(tx);
-        let mut waiting: Vec<Option<(Vec<Expanded<P>>, u64)>> = Vec::new();
-        waiting.resize_with(count, || None);
-        let mut want = 0;
-        for (c, succs, skipped) in rx.iter() {
-            waiting[c] = Some((succs, skipped));
-            while let Some((succs, skipped)) = waiting.get_mut(want).and_then(Option::take) {
-                want += 1;
-                if merge((want * CHUNK).min(len), succs, skipped) {
-                    shared.halt();
-                    return;
+        let (mut queued, mut merged) = (1usize, 0usize);
+        let mut waiting: BTreeMap<usize, Vec<Expansion<P>>> = BTreeMap::new();
+        let mut fresh = Vec::new();
+        while merged < queued {
+            let (start, run) = rx.recv().expect("a worker sends every run it takes");
+            waiting.insert(start, run);
+            while let Some(run) = waiting.remove(&merged) {
+                for expansion in run {
+                    merged += 1;
+                    if merge(expansion, &mut fresh) {
+                        shared.finish();
+                        return;
+                    }
                 }
-                shared.advance(want);
+                queued += fresh.len();
+                shared.publish(&mut fresh, merged);
             }
         }
+        shared.finish();
     });
 }
 
-/// A worker: takes chunks in order until none is left or the merge stops.
+/// A worker: expands runs of queued states until the merge is done.
 fn work<P, M>(
     p: &P,
     m: &M,
     limits: &Limits,
     budget: &Budget,
     shared: &Shared<P>,
-    count: usize,
     tx: &mpsc::Sender<Done<P>>,
 ) where
     P: Shareable,
     M: Monitor<P> + Sync,
 {
     let mut scratch = Scratch::default();
-    loop {
-        let c = shared.next.fetch_add(1, Relaxed);
-        if c >= count || !shared.wait_for_window(c) {
-            return;
-        }
-        let mut out = Vec::new();
-        let mut skipped = 0;
-        for f in shared.take(c) {
-            if shared.stop.load(Relaxed) {
-                return;
-            }
-            let expansion = expand(p, m, limits, &f, budget, &mut scratch);
-            out.extend(expansion.succs);
-            skipped += expansion.skipped;
-        }
-        if tx.send((c, out, skipped)).is_err() {
+    while let Some((start, run)) = shared.take() {
+        let expanded = run
+            .iter()
+            .map(|f| expand(p, m, limits, f, budget, &mut scratch))
+            .collect();
+        drop(run);
+        if tx.send((start, expanded)).is_err() {
             return;
         }
     }

@@ -1,6 +1,7 @@
-//! The pipelined level (`pipeline`) on levels of many chunks: every thread
-//! count gives the sequential search's states, transitions, counterexamples
-//! and bounds, also when the search stops in the middle of a level.
+//! The BFS queue on workers (`pipeline`) on levels of many runs: every
+//! thread count gives the sequential search's states, transitions,
+//! counterexamples, bounds and statistics, also when the search stops in
+//! the middle of a level or at a depth bound.
 
 use super::super::budget::Budget;
 use super::super::{BoundHit, Limits, Monitor, Order, Outcome};
@@ -75,10 +76,24 @@ impl Monitor<Wide> for Never {
     fn at_end(&self, _: &[u8; 8], _: &mut Vec<usize>) {}
 }
 
-fn search<M: Monitor<Wide> + Sync>(m: &M, max_states: u64, por: bool, threads: usize) -> Outcome {
+/// What a search found, with the statistics that must not depend on the
+/// thread count either.
+type Figures = (Outcome, [u64; 4]);
+
+fn search<M: Monitor<Wide> + Sync>(m: &M, max_states: u64, por: bool, threads: usize) -> Figures {
+    search_to(m, max_states, 100, por, threads)
+}
+
+fn search_to<M: Monitor<Wide> + Sync>(
+    m: &M,
+    max_states: u64,
+    max_depth: u64,
+    por: bool,
+    threads: usize,
+) -> Figures {
     let limits = Limits {
         max_states,
-        max_depth: 100,
+        max_depth,
         max_faults: 0,
     };
     let budget = Budget {
@@ -86,33 +101,48 @@ fn search<M: Monitor<Wide> + Sync>(m: &M, max_states: u64, por: bool, threads: u
         partial_order: por,
         ..Budget::default()
     };
-    super::explore(&Wide, m, Order::Bfs, &limits, &budget).0
+    let (outcome, stats) = super::explore(&Wide, m, Order::Bfs, &limits, &budget);
+    let seen = [
+        stats.depth,
+        stats.peak_frontier,
+        stats.asleep,
+        stats.reexpanded,
+    ];
+    (outcome, seen)
 }
 
-fn figures(o: &Outcome) -> (u64, u64, Option<BoundHit>, Vec<Option<Vec<u32>>>) {
+type Summary = (u64, u64, Option<BoundHit>, Vec<Option<Vec<u32>>>, [u64; 4]);
+
+fn figures((o, seen): &Figures) -> Summary {
     let paths = o
         .violations
         .iter()
         .map(|v| v.as_ref().map(|p| p.iter().map(|c| c.event.0).collect()))
         .collect();
-    (o.states, o.transitions, o.bound_hit, paths)
+    (o.states, o.transitions, o.bound_hit, paths, *seen)
 }
 
 #[test]
-fn pipelined_levels_give_the_sequential_results_for_every_thread_count() {
+fn the_queue_on_workers_gives_the_sequential_results_for_every_thread_count() {
     for por in [false, true] {
         let whole = search(&Never, u64::MAX, por, 1);
-        assert_eq!(whole.states, 3u64.pow(COUNTERS.into()));
+        assert_eq!(whole.0.states, 3u64.pow(COUNTERS.into()));
         let found = search(&Target, u64::MAX, por, 1);
-        assert!(found.violations[0].is_some() && found.states < whole.states);
-        // A bound in the middle of a level of many chunks.
+        assert!(found.0.violations[0].is_some() && found.0.states < whole.0.states);
+        // A bound in the middle of a level of many runs.
         let cut = search(&Never, 2_000, por, 1);
-        assert_eq!(cut.bound_hit, Some(BoundHit::MaxStates));
+        assert_eq!(cut.0.bound_hit, Some(BoundHit::MaxStates));
+        // Workers expand states of the next levels before the merge sees
+        // that the depth bound stops the search.
+        let shallow = search_to(&Never, u64::MAX, 5, por, 1);
+        assert_eq!(shallow.0.bound_hit, Some(BoundHit::MaxDepth));
+        assert_eq!(shallow.1[0], 5);
         for threads in [2, 3, 4] {
             let runs = [
                 (&whole, search(&Never, u64::MAX, por, threads)),
                 (&found, search(&Target, u64::MAX, por, threads)),
                 (&cut, search(&Never, 2_000, por, threads)),
+                (&shallow, search_to(&Never, u64::MAX, 5, por, threads)),
             ];
             for (one, many) in runs {
                 assert_eq!(figures(one), figures(&many), "por {por}, {threads} threads");
