@@ -56,23 +56,35 @@ impl<P: Shareable> Shared<P> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The next run to expand, when there is one within the window; none
-    /// once the merge is done.
+    /// The next run to expand, waiting until there is one within the
+    /// window; none once the merge is done.
     fn take(&self) -> Option<(usize, Vec<Frontier<P>>)> {
         let mut q = self.lock();
         loop {
             if q.done {
                 return None;
             }
-            let room = (q.merged + self.window).saturating_sub(q.taken);
-            let n = room.min(CHUNK).min(q.states.len());
-            if n > 0 {
-                let start = q.taken;
-                q.taken += n;
-                return Some((start, q.states.drain(..n).collect()));
+            if let Some(run) = self.next_run(&mut q) {
+                return Some(run);
             }
             q = self.changed.wait(q).unwrap_or_else(PoisonError::into_inner);
         }
+    }
+
+    /// The next run within the window, if there is one now.
+    fn try_take(&self) -> Option<(usize, Vec<Frontier<P>>)> {
+        self.next_run(&mut self.lock())
+    }
+
+    fn next_run(&self, q: &mut Queue<P>) -> Option<(usize, Vec<Frontier<P>>)> {
+        let room = (q.merged + self.window).saturating_sub(q.taken);
+        let n = room.min(CHUNK).min(q.states.len());
+        if n == 0 {
+            return None;
+        }
+        let start = q.taken;
+        q.taken += n;
+        Some((start, q.states.drain(..n).collect()))
     }
 
     /// Queues what a merged run found new and moves the window on.
@@ -119,17 +131,38 @@ pub(super) fn run_queue<P, M>(
     let (tx, rx) = mpsc::channel::<Done<P>>();
     let shared = &shared;
     super::expand::pool(threads).in_place_scope(|s| {
-        for _ in 0..threads {
+        // The calling thread merges and, while nothing is ready to merge,
+        // expands too: `threads` busy threads in all, not one more than
+        // the cores asked for.
+        for _ in 1..threads {
             let tx = tx.clone();
             s.spawn(move |_| work(p, m, limits, budget, shared, &tx));
         }
         drop(tx);
+        let mut scratch = Scratch::default();
         let (mut queued, mut merged) = (1usize, 0usize);
         let mut waiting: BTreeMap<usize, Vec<Expansion<P>>> = BTreeMap::new();
         let mut fresh = Vec::new();
         while merged < queued {
-            let (start, run) = rx.recv().expect("a worker sends every run it takes");
-            waiting.insert(start, run);
+            if !waiting.contains_key(&merged) {
+                match rx.try_recv() {
+                    Ok((start, run)) => {
+                        waiting.insert(start, run);
+                    }
+                    Err(_) => match shared.try_take() {
+                        Some((start, run)) => {
+                            waiting
+                                .insert(start, expand_run(p, m, limits, budget, run, &mut scratch));
+                        }
+                        None => {
+                            let (start, run) =
+                                rx.recv().expect("a worker sends every run it takes");
+                            waiting.insert(start, run);
+                        }
+                    },
+                }
+                continue;
+            }
             while let Some(run) = waiting.remove(&merged) {
                 for expansion in run {
                     merged += 1;
@@ -146,6 +179,24 @@ pub(super) fn run_queue<P, M>(
     });
 }
 
+/// The expansions of a run of queued states, which are then freed.
+fn expand_run<P, M>(
+    p: &P,
+    m: &M,
+    limits: &Limits,
+    budget: &Budget,
+    run: Vec<Frontier<P>>,
+    scratch: &mut Scratch<P>,
+) -> Vec<Expansion<P>>
+where
+    P: Shareable,
+    M: Monitor<P> + Sync,
+{
+    run.iter()
+        .map(|f| expand(p, m, limits, f, budget, scratch))
+        .collect()
+}
+
 /// A worker: expands runs of queued states until the merge is done.
 fn work<P, M>(
     p: &P,
@@ -160,11 +211,7 @@ fn work<P, M>(
 {
     let mut scratch = Scratch::default();
     while let Some((start, run)) = shared.take() {
-        let expanded = run
-            .iter()
-            .map(|f| expand(p, m, limits, f, budget, &mut scratch))
-            .collect();
-        drop(run);
+        let expanded = expand_run(p, m, limits, budget, run, &mut scratch);
         if tx.send((start, expanded)).is_err() {
             return;
         }
