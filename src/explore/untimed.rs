@@ -21,44 +21,22 @@ mod expand;
 mod pipeline;
 #[cfg(test)]
 mod pipeline_tests;
+mod visited;
 
 pub use expand::Shareable;
 pub(crate) use expand::{expand_one, pool, Expanded};
 
-use super::budget::{state_bytes, table_bytes, vec_bytes, Budget, SearchStats, Snapshot};
+use super::budget::{state_bytes, vec_bytes, Budget, SearchStats, Snapshot};
 use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
 use crate::engine::{Choice, EventId, Protocol};
 use expand::{expand, Expansion, Frontier};
-use rustc_hash::FxHashMap;
-use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
+use visited::{Visit, Visited};
 
 /// States expanded between two merges (and two budget checks).
 const BLOCK: usize = 4096;
-
-/// A state's 128-bit fingerprint as two words: as a `u128` a table entry
-/// beside its sleep mask is aligned to 32 bytes, as words to 24.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Fingerprint([u64; 2]);
-
-impl Fingerprint {
-    fn of(key: u128) -> Self {
-        Fingerprint([key as u64, (key >> 64) as u64])
-    }
-}
-
-impl std::hash::Hash for Fingerprint {
-    /// One word: the fingerprint is already a uniform hash.
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_u64(self.0[0]);
-    }
-}
-
-/// Bytes of one visited-table entry (fingerprint and sleep mask).
-const ENTRY: usize = std::mem::size_of::<(Fingerprint, u64)>();
-const _: () = assert!(ENTRY == 24);
 
 /// The BFS level being merged, and what of the next it has found.
 struct Level {
@@ -111,7 +89,7 @@ where
     let mut ranks = Vec::new();
     let wanted = (budget.partial_order || budget.orbits).then_some(&mut ranks);
     let (key, size) = init.key_ranked(p, &mut Scratch::default(), wanted, budget.orbits);
-    s.visited.insert(Fingerprint::of(key), 0);
+    s.visited.visit(key, 0);
     s.stats.encoded_bytes += size as u64;
     s.arena.push(Node {
         parent: u32::MAX,
@@ -137,11 +115,7 @@ struct Search<'a, P: Protocol, M> {
     m: &'a M,
     limits: &'a Limits,
     budget: &'a Budget,
-    /// Per stored state, the ranks asleep at every visit so far (zero
-    /// without partial-order reduction). One table, not a set beside a
-    /// map of the states with a sleep set: with sleep sets nearly every
-    /// state has one, and two tables took 49 bytes per state, one 25.
-    visited: FxHashMap<Fingerprint, u64>,
+    visited: Visited,
     arena: Vec<Node>,
     violations: Vec<Option<Vec<(EventId, u16)>>>,
     transitions: u64,
@@ -161,7 +135,7 @@ where
             m,
             limits,
             budget,
-            visited: FxHashMap::default(),
+            visited: Visited::new(budget.partial_order),
             arena: Vec::new(),
             violations: vec![None; m.count()],
             transitions: 0,
@@ -197,16 +171,21 @@ where
             });
             return;
         }
-        let mut queue = VecDeque::from([root]);
-        let mut fresh = Vec::new();
+        // One level after the other, as two vectors: each state is freed
+        // as it is expanded, and the next level grows on its own (one
+        // queue of both would copy both whenever it grows).
+        let mut states = vec![root];
         let mut scratch = Scratch::default();
-        while let Some(f) = queue.pop_front() {
-            let e = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);
-            drop(f);
-            if self.merge_state(&mut level, e, &mut fresh) {
-                return;
+        loop {
+            let mut next = Vec::new();
+            for f in states {
+                let e = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);
+                drop(f);
+                if self.merge_state(&mut level, e, &mut next) {
+                    return;
+                }
             }
-            queue.extend(fresh.drain(..));
+            states = next;
         }
     }
 
@@ -318,22 +297,16 @@ where
         self.record(&e.hits, e.parent, Some((e.event, e.fault_ix)));
         let mut sleep = e.sleep;
         let mask = sleep.mask();
-        match self.visited.entry(Fingerprint::of(e.key)) {
-            Entry::Vacant(v) => {
-                v.insert(mask);
+        match self.visited.visit(e.key, mask) {
+            Visit::New => {
                 self.stats.encoded_bytes += e.size as u64;
                 if self.visited.len() as u64 >= self.limits.max_states {
                     self.bound_hit = Some(BoundHit::MaxStates);
                     self.stop = true;
                 }
             }
-            Entry::Occupied(mut o) => {
-                let stored = *o.get();
-                let woken = stored & !mask;
-                if woken == 0 {
-                    return None;
-                }
-                *o.get_mut() = stored & mask;
+            Visit::Again { woken: 0 } => return None,
+            Visit::Again { woken } => {
                 self.stats.reexpanded += 1;
                 sleep.only = Some(woken);
             }
@@ -354,7 +327,7 @@ where
     /// against counts of what is stored: where a memory bound stops the
     /// search never depends on the thread count.
     fn check_budget(&mut self, frontier_bytes: u64) {
-        let stored = table_bytes(self.visited.capacity(), ENTRY)
+        let stored = self.visited.bytes()
             + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
             + frontier_bytes;
         let frontier = self.stats.peak_frontier as usize;
@@ -395,8 +368,7 @@ where
         let states = self.visited.len() as u64;
         let mut stats = self.stats;
         stats.states = states;
-        stats.table_bytes =
-            self.visited.capacity() as u64 * (ENTRY as u64 + 1) + self.arena.capacity() as u64 * 12;
+        stats.table_bytes = self.visited.slot_bytes() + self.arena.capacity() as u64 * 12;
         let outcome = Outcome {
             violations,
             states,
