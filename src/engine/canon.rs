@@ -8,7 +8,7 @@
 //! Soundness rule: equal keys mean isomorphic states, hence equal futures;
 //! a tie the sort cannot break only costs dedup, never soundness.
 
-use super::encode::{fingerprint, ByteSink};
+use super::encode::fingerprint_sized;
 use super::pending::{blocked_by_arming_order, Kind, PinState};
 use super::symbolic::{Ctx, SymState};
 use super::zone::{INF, ORIGIN};
@@ -84,9 +84,7 @@ impl<P: Protocol> SymState<P> {
     /// [`Self::fingerprint`] and the size of the encoding it hashes (what a
     /// search counts for the state's memory).
     pub fn fingerprint_sized(&self, ctx: &Ctx<'_, P>) -> (u128, usize) {
-        let mut sink = ByteSink::default();
-        sink.put(&self.key(ctx));
-        (fingerprint(&sink.bytes), sink.bytes.len())
+        fingerprint_sized(&self.key(ctx))
     }
 
     /// The key split for zone subsumption: the fingerprint of everything
@@ -96,11 +94,10 @@ impl<P: Protocol> SymState<P> {
     pub fn split_key(&self, ctx: &Ctx<'_, P>) -> SplitKey {
         let mut key = self.key(ctx);
         let dbm = std::mem::take(&mut key.dbm);
-        let mut sink = ByteSink::default();
-        sink.put(&key);
-        let size = sink.bytes.len() + dbm.len() * 3;
+        let (discrete, bytes) = fingerprint_sized(&key);
+        let size = bytes + dbm.len() * 3;
         SplitKey {
-            discrete: fingerprint(&sink.bytes),
+            discrete,
             lu: lu_bounds(&key, self.zone.len()),
             dbm,
             size,
@@ -171,10 +168,8 @@ impl<P: Protocol> SymState<P> {
             faults: self.faults,
             pins: self.pin_key(),
         };
-        let mut sink = ByteSink::default();
-        sink.put(&key);
         HullKey {
-            discrete: fingerprint(&sink.bytes),
+            discrete: fingerprint_sized(&key).0,
             dbm: self.zone.gathered(&src),
             order,
         }

@@ -79,6 +79,21 @@ pub fn encode<T: Hash + ?Sized>(value: &T) -> Vec<u8> {
     sink.bytes
 }
 
+/// The fingerprint and encoded size of `value`, encoded into a buffer the
+/// thread keeps: a fresh sink grew by doubling, and every windowed key paid
+/// for about ten reallocations.
+pub fn fingerprint_sized<T: Hash + ?Sized>(value: &T) -> (u128, usize) {
+    thread_local! {
+        static SINK: std::cell::RefCell<ByteSink> = std::cell::RefCell::default();
+    }
+    SINK.with(|sink| {
+        let mut sink = sink.borrow_mut();
+        sink.clear();
+        sink.put(value);
+        (fingerprint(&sink.bytes), sink.bytes.len())
+    })
+}
+
 /// The 128-bit fingerprint of an encoding.
 pub fn fingerprint(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)

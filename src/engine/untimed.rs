@@ -460,37 +460,40 @@ fn rank_by_code(
     codes: &mut [u128],
     own: &[u128],
     order: &mut Vec<u32>,
-    ranks: Option<&mut Vec<u16>>,
+    mut ranks: Option<&mut Vec<u16>>,
 ) {
     codes.sort_unstable();
     let key = |c: u128| c >> 32;
     let ix = |c: u128| c as u32 as usize;
-    // Runs of one rank key: by the messages' own codes (mostly all equal).
-    let mut k = 0;
+    order.clear();
+    if let Some(ranks) = ranks.as_deref_mut() {
+        ranks.clear();
+        ranks.resize(codes.len(), 0);
+    }
+    // Runs of one rank key, each one rank; in a run, by the messages' own
+    // codes (mostly all equal), ties by index: the own code with the index
+    // in its 32 low bits, sorted as integers.
+    let (mut k, mut r) = (0, 0u16);
     while k < codes.len() {
         let mut j = k + 1;
         while j < codes.len() && key(codes[j]) == key(codes[k]) {
             j += 1;
         }
         let run = &mut codes[k..j];
-        if run.iter().any(|&c| own[ix(c)] != own[ix(run[0])]) {
-            run.sort_unstable_by_key(|&c| (own[ix(c)], c));
+        let first = own[ix(run[0])];
+        if run.iter().any(|&c| own[ix(c)] != first) {
+            run.iter_mut()
+                .for_each(|c| *c = own[ix(*c)] | ix(*c) as u128);
+            run.sort_unstable();
         }
+        for &c in run.iter() {
+            order.push(ix(c) as u32);
+            if let Some(ranks) = ranks.as_deref_mut() {
+                ranks[ix(c)] = r;
+            }
+        }
+        r += 1;
         k = j;
-    }
-    order.clear();
-    order.extend(codes.iter().map(|&c| ix(c) as u32));
-    let Some(ranks) = ranks else {
-        return;
-    };
-    ranks.clear();
-    ranks.resize(codes.len(), 0);
-    let mut r = 0u16;
-    for k in 0..codes.len() {
-        if k > 0 && key(codes[k - 1]) != key(codes[k]) {
-            r += 1;
-        }
-        ranks[ix(codes[k])] = r;
     }
 }
 

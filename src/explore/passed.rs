@@ -20,6 +20,7 @@
 
 use super::extrapolate::extra_lu;
 use crate::engine::canon::SplitKey;
+use crate::engine::zone::INF;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A stored zone: the canonical DBM, narrowed to `i32` when every finite
@@ -33,30 +34,44 @@ enum Dbm {
 /// `i32` stand-in for "no bound".
 const NARROW_INF: i32 = i32::MAX;
 
+/// A bound as `Dbm::Narrow` keeps it, if it can.
+fn narrowed(v: i64) -> Option<i32> {
+    let limit = (i32::MAX / 2) as i64;
+    if v >= INF {
+        Some(NARROW_INF)
+    } else if v.abs() < limit {
+        Some(v as i32)
+    } else {
+        None
+    }
+}
+
 impl Dbm {
     fn new(m: &[i64]) -> Dbm {
-        let limit = (i32::MAX / 2) as i64;
-        let narrow: Option<Vec<i32>> = m
-            .iter()
-            .map(|&v| {
-                if v >= crate::engine::zone::INF {
-                    Some(NARROW_INF)
-                } else if v.abs() < limit {
-                    Some(v as i32)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        match narrow {
-            Some(n) => Dbm::Narrow(n.into_boxed_slice()),
-            None => Dbm::Wide(m.to_vec().into_boxed_slice()),
+        let mut narrow = Vec::with_capacity(m.len());
+        for &v in m {
+            match narrowed(v) {
+                Some(n) => narrow.push(n),
+                None => return Dbm::Wide(m.into()),
+            }
         }
+        Dbm::Narrow(narrow.into_boxed_slice())
+    }
+
+    /// Whether the zone `m` is included in this one: what
+    /// `Dbm::new(m).within(self)` says, without building the DBM (a state a
+    /// stored zone covers, most of them, allocates nothing).
+    fn covers(&self, m: &[i64]) -> bool {
+        // `Dbm::new` reads every bound at or above `INF` as `INF` when it
+        // narrows, and keeps bounds as they are when it cannot.
+        let narrows = m.iter().all(|&v| narrowed(v).is_some());
+        let bound = |v: i64| if narrows { v.min(INF) } else { v };
+        (0..m.len()).all(|i| bound(m[i]) <= self.get(i))
     }
 
     fn get(&self, i: usize) -> i64 {
         match self {
-            Dbm::Narrow(n) if n[i] == NARROW_INF => crate::engine::zone::INF,
+            Dbm::Narrow(n) if n[i] == NARROW_INF => INF,
             Dbm::Narrow(n) => n[i] as i64,
             Dbm::Wide(w) => w[i],
         }
@@ -128,16 +143,15 @@ impl Passed {
             self.stored += new as u64;
             return new;
         }
-        let exact = Dbm::new(dbm);
         let list = self.zones.entry(discrete).or_default();
-        if list.iter().any(|z| exact.within(z)) {
+        if list.iter().any(|z| z.covers(dbm)) {
             self.covered += 1;
             return false;
         }
         let zone = if self.extrapolation {
             Dbm::new(&extra_lu(dbm, key.lu.len(), &key.lu))
         } else {
-            exact
+            Dbm::new(dbm)
         };
         let before = list.len();
         let mut freed = 0;
@@ -235,5 +249,39 @@ mod tests {
         let b = Dbm::new(&[0, 1 - big, INF, 0]);
         assert!(matches!(a, Dbm::Wide(_)));
         assert!(a.within(&b) && !b.within(&a));
+    }
+
+    #[test]
+    fn covers_says_what_the_built_zone_would() {
+        use rand::{Rng, SeedableRng};
+        let big = i64::from(i32::MAX);
+        let values = [
+            0,
+            1,
+            -1,
+            5,
+            -5,
+            7,
+            big / 2 - 1,
+            big / 2,
+            -big,
+            big,
+            INF,
+            INF + 3,
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..20_000 {
+            let mut zone = || -> Vec<i64> {
+                (0..4)
+                    .map(|_| values[rng.gen_range(0..values.len())])
+                    .collect()
+            };
+            let (m, stored) = (zone(), Dbm::new(&zone()));
+            assert_eq!(
+                stored.covers(&m),
+                Dbm::new(&m).within(&stored),
+                "{m:?} in {stored:?}"
+            );
+        }
     }
 }

@@ -70,7 +70,7 @@ pub fn canonicalize(
     let mut perm: Vec<ClientIx> = (0..m.clients.len() as ClientIx).collect();
     for class in classes {
         // Only clients with the same pending script can trade places.
-        let mut members = class;
+        let mut members = class.clone();
         members.sort_by_key(|&c| (script[c], c));
         for group in members.chunk_by(|a, b| script[*a] == script[*b]) {
             let mut slots = group.to_vec();
@@ -108,8 +108,9 @@ pub enum Semantics {
 /// a class of two or more).
 pub fn movable(m: &Model) -> Vec<usize> {
     classes(m, Semantics::Untimed)
-        .into_iter()
+        .iter()
         .flatten()
+        .copied()
         .collect()
 }
 
@@ -179,7 +180,16 @@ fn resource(index: Option<u8>, users: usize) -> Option<Option<u8>> {
 /// in ascending index order: same settings, no timers of their own that
 /// `semantics` orders by index, and the same or private store, device and
 /// scope.
-fn classes(m: &Model, semantics: Semantics) -> Vec<Vec<usize>> {
+fn classes(m: &Model, semantics: Semantics) -> &[Vec<usize>] {
+    let slot = match semantics {
+        Semantics::Untimed => 0,
+        Semantics::Windowed => 1,
+    };
+    m.client_classes[slot].get_or_init(|| find_classes(m, semantics))
+}
+
+/// Clients grouped by settings and by how they share resources.
+fn find_classes(m: &Model, semantics: Semantics) -> Vec<Vec<usize>> {
     let users = |f: &dyn Fn(&ClientConfig) -> Option<u8>, v: Option<u8>| {
         m.clients.iter().filter(|c| f(c) == v).count()
     };

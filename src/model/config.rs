@@ -68,6 +68,10 @@ pub struct Model {
     /// Forget a finished request's dead data (`dead.rs`); on unless a
     /// caller turns it off to cross-check it.
     pub forget_dead: bool,
+    /// The classes of interchangeable clients per semantics, found on
+    /// first use (`client_symmetry`): a function of the settings above,
+    /// which every windowed key asked for again.
+    pub(super) client_classes: [std::sync::OnceLock<Vec<Vec<usize>>>; 2],
 }
 
 /// The link names of docs/scenario-format.md, in a fixed order (index into `Model::links`).
@@ -203,6 +207,7 @@ impl Model {
             attacker_window: s.bounds.attacker_window.map(|d| d.millis()),
             symmetry: true,
             forget_dead: true,
+            client_classes: Default::default(),
             scenario: s.clone(),
         }
     }
