@@ -20,6 +20,7 @@
 //! destructures its type exhaustively, so a new field or variant does not
 //! compile until it says how client indexes move.
 
+use super::client::ClientState;
 use super::client_rename::{
     rename_client_state, rename_flight, rename_msg, rename_step, rename_timer, rename_world,
     step_client,
@@ -263,11 +264,17 @@ fn state_signatures(m: &Model, w: &World, msgs: &[Msg], timers: &[Timer]) -> Vec
     };
     let mut out: Vec<u64> = Vec::with_capacity(m.clients.len());
     for (c, config) in m.clients.iter().enumerate() {
-        let mut state = w.clients[c].clone();
+        // The state without its requests (they name no client), digested
+        // as it was with them taken out: no copy of the requests.
+        let source = &w.clients[c];
+        let mut state = ClientState {
+            requests: Vec::new(),
+            proactive_awaited: source.proactive_awaited.clone(),
+            ..*source
+        };
         rename_client_state(&mut state, &erase);
-        let requests = std::mem::take(&mut state.requests);
         let mut sig = digest(&state);
-        for r in &requests {
+        for r in &source.requests {
             sig = sig.wrapping_add(mix(digest(r)));
         }
         sig = sig.wrapping_add(mix(digest(&w.stores[config.store as usize])));
