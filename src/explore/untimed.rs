@@ -98,7 +98,7 @@ where
     });
     let root = Frontier {
         node: 0,
-        state: init,
+        state: Box::new(init),
         sleep: Sleep::successor(Vec::new(), ranks),
     };
     let root_bytes = frontier_bytes::<P>(size);
