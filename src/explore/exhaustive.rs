@@ -37,7 +37,6 @@ use super::{Limits, Monitor, Order, Outcome, Path, Prepass, Schedule, ScheduleEr
 use crate::engine::path::{concretize, execute};
 use crate::engine::symbolic::{Ctx, SymStep};
 use crate::engine::Protocol;
-pub(crate) use expand::in_order;
 pub(crate) use search::search;
 
 /// Every execution the window semantics allow (symbolic time), with

@@ -20,17 +20,18 @@
 //! too at any bound (states, depth, time, memory) and with a schedule; the
 //! exact search then runs within what is left of the budget.
 //!
-//! *Threads:* on more than one, the queue is taken a block at a time
-//! ([`BLOCK`]), successors and split keys are computed on the workers
-//! (`exhaustive::in_order`), and the merge judges and joins them one state
-//! after the other in queue order, skipping a state its part outgrew in
-//! the meantime, as the one-at-a-time loop does: the same result, counts
-//! and figures for every thread count.
+//! *Threads:* one. A version that took the queue 256 states at a time and
+//! expanded them on the workers gave the same results, but the hull grows
+//! within a block: most of a block's successors were of states their part
+//! outgrew meanwhile, or tested against a hull already stale, and the
+//! workers' allocations were freed on the merging thread. The windowed
+//! single-flight family at N = 30 took 14.8 s on 2 threads where one
+//! thread takes 8.7 s (docs/performance.md "Hull pre-pass"). The exact
+//! search after it uses `--threads`.
 
 mod only;
 
 use super::budget::{Budget, SearchStats};
-use super::exhaustive::in_order;
 use super::untimed::Shareable;
 use super::{BoundHit, Limits, Monitor, Outcome, Prepass};
 use crate::engine::canon::HullKey;
@@ -48,15 +49,6 @@ const CHECK_EVERY: u64 = 4096;
 /// Bytes counted per queued state for its model, pending list and marks
 /// (besides its inline size and zone).
 const QUEUED_EXTRA: usize = 512;
-
-/// Hull states taken off the queue at once on more than one thread: their
-/// successors are computed on the workers, then merged one state after
-/// the other in queue order. A state whose part grew while the block was
-/// merged is stale by then: its successors are dropped unmerged, exactly
-/// as the one-at-a-time loop skips it, so the merge sees the sequence of
-/// the one-at-a-time loop and the result is the same for every thread
-/// count and block size (only the workers' wasted expansions differ).
-const BLOCK: usize = 256;
 
 /// A part's hull and how many times it grew (queued states of an older
 /// version are stale: the newer hull state covers them and is queued).
@@ -100,8 +92,8 @@ pub(crate) struct Proof {
     pub stats: SearchStats,
 }
 
-/// Explores the hull over-approximation to its end, on `budget.threads`
-/// workers: which properties hold (hence hold in the exact semantics), or
+/// Explores the hull over-approximation to its end, on one thread: which
+/// properties hold (hence hold in the exact semantics), or
 /// why it proves nothing (skipped, every property hit, or a bound).
 pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     ctx: &Ctx<'_, P>,
@@ -119,29 +111,15 @@ pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
     if !search.judge(&mut hits) || !search.offer(init, key) {
         return Err(search.why());
     }
-    let threads = budget.threads.max(1);
-    let block_size = if threads > 1 { BLOCK } else { 1 };
-    while !search.queue.is_empty() {
-        let take = block_size.min(search.queue.len());
-        let block: Vec<Queued<P>> = search.queue.drain(..take).collect();
-        let jobs: Vec<(&Queued<P>, bool)> = block.iter().map(|q| (q, search.current(q))).collect();
-        let parts = &search.parts;
-        let reached = in_order(threads, &jobs, |slice| {
-            let mut succs = Vec::new();
-            // A state stale when the block was taken is not expanded.
-            let one = |&(q, live): &(&Queued<P>, bool)| match live {
-                true => expand(ctx, m, parts, &q.state, &mut succs),
-                false => Vec::new(),
-            };
-            slice.iter().map(one).collect()
-        });
-        search.in_block = block.len() as u64;
-        for (q, reached) in block.iter().zip(reached) {
-            search.in_block -= 1;
-            search.queue_bytes -= q.bytes;
-            if search.current(q) && !search.merge(reached, &mut hits) {
-                return Err(search.why());
-            }
+    let mut succs = Vec::new();
+    while let Some(q) = search.queue.pop_front() {
+        search.queue_bytes -= q.bytes;
+        if !search.current(&q) {
+            continue; // its part grew since it was queued
+        }
+        let reached = expand(ctx, m, &search.parts, &q.state, &mut succs);
+        if !search.merge(reached, &mut hits) {
+            return Err(search.why());
         }
     }
     Ok(search.proof())
@@ -180,9 +158,6 @@ struct Hull<'a, P: Protocol, M> {
     budget: &'a Budget,
     parts: FxHashMap<u128, Part>,
     queue: VecDeque<Queued<P>>,
-    /// States of the block being merged that are not merged yet (still
-    /// queued, by the one-at-a-time loop's count).
-    in_block: u64,
     stored: u64,
     covered: u64,
     transitions: u64,
@@ -207,7 +182,6 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
             budget,
             parts: FxHashMap::default(),
             queue: VecDeque::new(),
-            in_block: 0,
             stored: 0,
             covered: 0,
             transitions: 0,
@@ -226,9 +200,9 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
         self.parts.get(&q.part).map(|p| p.version) == Some(q.version)
     }
 
-    /// States waiting to be expanded, the block's unmerged ones included.
+    /// States waiting to be expanded.
     fn queued(&self) -> u64 {
-        self.queue.len() as u64 + self.in_block
+        self.queue.len() as u64
     }
 
     /// Judges and offers a current state's successors in order; false

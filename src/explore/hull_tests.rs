@@ -112,37 +112,3 @@ fn the_hull_changes_no_verdict_and_no_shortest_counterexample_length() {
     }
     assert!(compared > 200, "only {compared} toys compared");
 }
-
-#[test]
-fn the_hull_proves_the_same_with_any_thread_count() {
-    let mut compared = 0;
-    for seed in 0..120 {
-        let toy = random_toy(seed);
-        let props = props();
-        let ctx = toy_ctx(&toy);
-        let run = |threads: usize| {
-            let budget = Budget {
-                threads,
-                ..Budget::default()
-            };
-            prove(&ctx, &props, &small(), &budget).map(|p| {
-                let s = p.stats;
-                let figures = [s.states, s.depth, s.peak_frontier, s.covered];
-                let bytes = [s.table_bytes, s.peak_frontier_bytes];
-                (
-                    p.holds,
-                    p.outcome.states,
-                    p.outcome.transitions,
-                    figures,
-                    bytes,
-                )
-            })
-        };
-        let one = run(1);
-        compared += usize::from(one.is_ok());
-        for threads in [2, 3] {
-            assert_eq!(one, run(threads), "seed {seed}, {threads} threads");
-        }
-    }
-    assert!(compared > 60, "only {compared} toys proved something");
-}

@@ -82,9 +82,8 @@ where
 
 /// `work` over a block split into `threads` contiguous slices, each on a
 /// worker of the pool, the results concatenated in block order: the same vector as
-/// `work(block)` whatever the thread count. The windowed search and the
-/// hull pre-pass (`explore::hull`) both expand their blocks with it.
-pub(crate) fn in_order<T, R, F>(threads: usize, block: &[T], work: F) -> Vec<R>
+/// `work(block)` whatever the thread count.
+fn in_order<T, R, F>(threads: usize, block: &[T], work: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
