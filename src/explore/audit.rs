@@ -53,7 +53,7 @@ pub fn audit_symmetry<P: Protocol, M: Monitor<P>>(
                 Some(_) => merges += 1,
                 None if (seen.len() as u64) < limits.max_states => {
                     seen.insert(e.key, sig);
-                    queue.push_back(*e.state);
+                    queue.push_back(e.state);
                 }
                 None => {}
             }
@@ -163,7 +163,7 @@ pub fn audit_independence<P: Protocol, M: Monitor<P>>(
         pairs += audit_state(p, limits, &state, &mut scratch)?;
         for e in expand_one(p, m, limits, 0, &state, &mut scratch) {
             if (seen.len() as u64) < limits.max_states && seen.insert(e.key) {
-                queue.push_back(*e.state);
+                queue.push_back(e.state);
             }
         }
     }

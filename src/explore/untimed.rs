@@ -98,7 +98,7 @@ where
     });
     let root = Frontier {
         node: 0,
-        state: Box::new(init),
+        state: init,
         sleep: Sleep::successor(Vec::new(), ranks),
     };
     let root_bytes = frontier_bytes::<P>(size);

@@ -15,9 +15,7 @@ pub(crate) struct Expanded<P: Protocol> {
     pub(super) parent: u32,
     pub(super) event: EventId,
     pub(super) fault_ix: u16,
-    /// Boxed: a successor moves from worker to merge to frontier to worker,
-    /// and a pointer moves for free where the state is 368 bytes.
-    pub(crate) state: Box<UState<P>>,
+    pub(crate) state: UState<P>,
     pub(crate) key: u128,
     pub(super) size: usize,
     pub(crate) hits: Vec<usize>,
@@ -28,7 +26,7 @@ pub(crate) struct Expanded<P: Protocol> {
 /// A state waiting to be expanded: its arena node and its sleep set.
 pub(super) struct Frontier<P: Protocol> {
     pub(super) node: u32,
-    pub(super) state: Box<UState<P>>,
+    pub(super) state: UState<P>,
     pub(super) sleep: Sleep,
 }
 
@@ -185,7 +183,7 @@ fn successors<P: Protocol, M: Monitor<P>>(
                 parent: node,
                 event: b.id,
                 fault_ix: ix as u16,
-                state: Box::new(next),
+                state: next,
                 key,
                 size,
                 hits,

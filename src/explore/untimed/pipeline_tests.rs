@@ -151,3 +151,14 @@ fn the_queue_on_workers_gives_the_sequential_results_for_every_thread_count() {
     }
     assert!(3u64.pow(COUNTERS.into()) > 20 * CHUNK as u64);
 }
+
+/// `frontier_bytes` counts a frontier entry's inline size plus the heap
+/// its encoding suggests: a state moved behind a pointer would drop out of
+/// the count, and memory bounds would stop later than what they say.
+#[test]
+fn a_frontier_entry_holds_its_state_inline_as_the_budget_counts_it() {
+    use crate::engine::untimed::UState;
+    use crate::model::config::Model;
+    let entry = std::mem::size_of::<super::expand::Frontier<Model>>();
+    assert!(entry >= std::mem::size_of::<UState<Model>>());
+}
