@@ -145,22 +145,9 @@ pub(super) fn run_queue<P, M>(
         let mut fresh = Vec::new();
         while merged < queued {
             if !waiting.contains_key(&merged) {
-                match rx.try_recv() {
-                    Ok((start, run)) => {
-                        waiting.insert(start, run);
-                    }
-                    Err(_) => match shared.try_take() {
-                        Some((start, run)) => {
-                            waiting
-                                .insert(start, expand_run(p, m, limits, budget, run, &mut scratch));
-                        }
-                        None => {
-                            let (start, run) =
-                                rx.recv().expect("a worker sends every run it takes");
-                            waiting.insert(start, run);
-                        }
-                    },
-                }
+                let mut expand = |run| expand_run(p, m, limits, budget, run, &mut scratch);
+                let (start, run) = next_done(&rx, shared, &mut expand);
+                waiting.insert(start, run);
                 continue;
             }
             while let Some(run) = waiting.remove(&merged) {
@@ -177,6 +164,23 @@ pub(super) fn run_queue<P, M>(
         }
         shared.finish();
     });
+}
+
+/// A run's expansions, finished: a worker's if one has arrived, else a run
+/// the calling thread takes and expands itself, else the next a worker
+/// sends.
+fn next_done<P: Shareable>(
+    rx: &mpsc::Receiver<Done<P>>,
+    shared: &Shared<P>,
+    expand: &mut impl FnMut(Vec<Frontier<P>>) -> Vec<Expansion<P>>,
+) -> Done<P> {
+    if let Ok(done) = rx.try_recv() {
+        return done;
+    }
+    match shared.try_take() {
+        Some((start, run)) => (start, expand(run)),
+        None => rx.recv().expect("a worker sends every run it takes"),
+    }
 }
 
 /// The expansions of a run of queued states, which are then freed.
