@@ -112,6 +112,20 @@ mod tests {
     }
 
     #[test]
+    fn the_kept_buffer_encodes_each_value_afresh() {
+        let long = (vec![7u64; 300], "a longer value first");
+        let short = 5u16;
+        let whole = |v: &dyn Fn(&mut ByteSink)| {
+            let mut sink = ByteSink::default();
+            v(&mut sink);
+            (fingerprint(&sink.bytes), sink.bytes.len())
+        };
+        assert_eq!(fingerprint_sized(&long), whole(&|s| s.put(&long)));
+        assert_eq!(fingerprint_sized(&short), whole(&|s| s.put(&short)));
+        assert_eq!(fingerprint_sized(&short).1, 1);
+    }
+
+    #[test]
     fn equal_values_have_equal_fingerprints() {
         let a = encode(&("tab1", [3u8, 4]));
         let b = encode(&("tab1", [3u8, 4]));

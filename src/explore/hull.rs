@@ -32,7 +32,6 @@
 mod only;
 
 use super::budget::{Budget, SearchStats};
-use super::untimed::Shareable;
 use super::{BoundHit, Limits, Monitor, Outcome, Prepass};
 use crate::engine::canon::HullKey;
 use crate::engine::symbolic::{Ctx, Succ, SymState};
@@ -95,7 +94,7 @@ pub(crate) struct Proof {
 /// Explores the hull over-approximation to its end, on one thread: which
 /// properties hold (hence hold in the exact semantics), or
 /// why it proves nothing (skipped, every property hit, or a bound).
-pub(crate) fn prove<P: Shareable, M: Monitor<P> + Sync>(
+pub(crate) fn prove<P: Protocol, M: Monitor<P>>(
     ctx: &Ctx<'_, P>,
     m: &M,
     limits: &Limits,

@@ -176,7 +176,7 @@ where
         // queue of both would copy both whenever it grows).
         let mut states = vec![root];
         let mut scratch = Scratch::default();
-        loop {
+        while !states.is_empty() {
             let mut next = Vec::new();
             for f in states {
                 let e = expand(self.p, self.m, self.limits, &f, self.budget, &mut scratch);

@@ -69,8 +69,9 @@ pub struct Model {
     /// caller turns it off to cross-check it.
     pub forget_dead: bool,
     /// The classes of interchangeable clients per semantics, found on
-    /// first use (`client_symmetry`): a function of the settings above,
-    /// which every windowed key asked for again.
+    /// first use (`client_symmetry`): a function of `clients`, which
+    /// nothing changes after `Model::new`, and every windowed key asked
+    /// for it again.
     pub(super) client_classes: [std::sync::OnceLock<Vec<Vec<usize>>>; 2],
 }
 

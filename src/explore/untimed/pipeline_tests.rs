@@ -162,3 +162,28 @@ fn a_frontier_entry_holds_its_state_inline_as_the_budget_counts_it() {
     let entry = std::mem::size_of::<super::expand::Frontier<Model>>();
     assert!(entry >= std::mem::size_of::<UState<Model>>());
 }
+
+/// With sleep sets off every mask is empty, and the search's visited table
+/// keeps fingerprints only: 17 bytes a slot against 25 with masks (so a
+/// `--no-por` run's memory bound stops where it did before masks moved
+/// into the table).
+#[test]
+fn without_sleep_sets_the_visited_table_keeps_no_masks() {
+    let slot_bytes = |por: bool| {
+        let limits = Limits {
+            max_states: u64::MAX,
+            max_depth: 100,
+            max_faults: 0,
+        };
+        let budget = Budget {
+            partial_order: por,
+            ..Budget::default()
+        };
+        let mut s = super::Search::new(&Wide, &Never, &limits, &budget);
+        s.visited.visit(7, 0);
+        s.visited.slot_bytes()
+    };
+    let (off, on) = (slot_bytes(false), slot_bytes(true));
+    assert!(off > 0);
+    assert_eq!(off * 25, on * 17, "{off} bytes without masks, {on} with");
+}
