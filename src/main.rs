@@ -16,10 +16,17 @@ extern "C" {
 /// committed on demand, a small search stays within a few MiB.
 const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 /// `mi_option_purge_delay`: pages a search frees (a BFS level it is done
-/// with) go back to the system at once instead of after 10 ms, which kept
-/// the resident peak at about 1.4x the live memory
-/// (docs/performance.md, "Memory").
+/// with) go back to the system at once instead of after mimalloc's
+/// default delay, which kept the resident peak at about 1.4x the live
+/// memory (docs/performance.md, "Memory"). Once a search grows large
+/// (`explore::large_search`), purges wait mimalloc's default again
+/// (`LARGE_PURGE_DELAY_MS`): at that size purging at once made a page
+/// fault of every page a BFS level or a block freed, 14 % of the
+/// three-tab scale target's wall time, and the resident floor no longer
+/// matters.
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+/// mimalloc v3's own default `purge_delay`, in milliseconds.
+const LARGE_PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// Runs before `main` and before the Rust runtime allocates, so the first
 /// arena is already reserved without eager commit.
@@ -37,6 +44,13 @@ static LAZY_COMMIT: extern "C" fn() = {
     lazy_commit
 };
 
+/// Large searches let mimalloc batch purges (see `MI_OPTION_PURGE_DELAY`).
+fn batch_purges() {
+    // SAFETY: sets a plain integer option, read by mimalloc at each purge.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, LARGE_PURGE_DELAY_MS) }
+}
+
 fn main() -> ExitCode {
+    tokenrace::explore::large_search::on_large_search(batch_purges);
     tokenrace::cli::main()
 }

@@ -191,6 +191,7 @@ impl Budget {
 
     /// Hands a snapshot to the progress observer, if there is one.
     pub fn observe(&self, snapshot: Snapshot) {
+        super::large_search::LARGE_SEARCH.note(snapshot.stored_bytes);
         if let Some(progress) = &self.hooks.progress {
             progress.update(&snapshot);
         }

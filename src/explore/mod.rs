@@ -18,6 +18,7 @@ mod extrapolate;
 mod hull;
 #[cfg(test)]
 mod hull_tests;
+pub mod large_search;
 mod passed;
 pub mod pct;
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! ranks still asleep, and a state reached again with fewer asleep is
 //! re-expanded with the difference.
 
+mod arena;
 mod expand;
 mod pipeline;
 #[cfg(test)]
@@ -31,6 +32,7 @@ use super::sleep::Sleep;
 use super::{BoundHit, Limits, Monitor, Order, Outcome, Path};
 use crate::engine::untimed::{execute, Move, Scratch, UState};
 use crate::engine::{Choice, EventId, Protocol};
+use arena::Arena;
 use expand::{expand, Expansion, Frontier};
 use std::collections::VecDeque;
 use visited::{Visit, Visited};
@@ -116,7 +118,7 @@ struct Search<'a, P: Protocol, M> {
     limits: &'a Limits,
     budget: &'a Budget,
     visited: Visited,
-    arena: Vec<Node>,
+    arena: Arena<Node>,
     violations: Vec<Option<Vec<(EventId, u16)>>>,
     transitions: u64,
     bound_hit: Option<BoundHit>,
@@ -136,7 +138,7 @@ where
             limits,
             budget,
             visited: Visited::new(budget.partial_order),
-            arena: Vec::new(),
+            arena: Arena::new(),
             violations: vec![None; m.count()],
             transitions: 0,
             bound_hit: None,
@@ -328,7 +330,7 @@ where
     /// search never depends on the thread count.
     fn check_budget(&mut self, frontier_bytes: u64) {
         let stored = self.visited.bytes()
-            + vec_bytes(self.arena.capacity(), std::mem::size_of::<Node>())
+            + vec_bytes(self.arena.counted_capacity(), std::mem::size_of::<Node>())
             + frontier_bytes;
         let frontier = self.stats.peak_frontier as usize;
         let snapshot = Snapshot::of(self.visited.len(), self.stats.depth, frontier, stored);
@@ -348,7 +350,7 @@ where
             let mut path: Vec<(EventId, u16)> = last.into_iter().collect();
             let mut at = parent;
             while at != u32::MAX && at != 0 {
-                let node = self.arena[at as usize];
+                let node = self.arena.get(at as usize);
                 path.push((EventId(node.event), node.fault_ix));
                 at = node.parent;
             }
@@ -368,7 +370,7 @@ where
         let states = self.visited.len() as u64;
         let mut stats = self.stats;
         stats.states = states;
-        stats.table_bytes = self.visited.slot_bytes() + self.arena.capacity() as u64 * 12;
+        stats.table_bytes = self.visited.slot_bytes() + self.arena.counted_capacity() as u64 * 12;
         let outcome = Outcome {
             violations,
             states,

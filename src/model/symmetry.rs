@@ -208,28 +208,34 @@ pub(super) fn canonical_order_into(
 /// `requests` are in the old numbering: the canonical request `k` is old
 /// index `order[k]`, with its signature.
 pub(super) fn first_of_class(requests: &[Request], order: &[usize], signature: &[u64]) -> Vec<u16> {
+    let keys: Vec<u128> = order
+        .iter()
+        .map(|&i| u128::from(signature[i]) << 64 | i as u128)
+        .collect();
     let mut first = Vec::new();
-    first_of_class_into(requests, order, signature, &mut first);
+    first_of_class_into(requests, &keys, &mut first);
     first
 }
 
-/// [`first_of_class`] into a reused buffer.
-pub(super) fn first_of_class_into(
-    requests: &[Request],
-    order: &[usize],
-    signature: &[u64],
-    first: &mut Vec<u16>,
-) {
+/// [`first_of_class`] from the sorted keys of [`canonical_order_into`]
+/// (signature in the top 64 bits, old index in the low 32), into a reused
+/// buffer: neighbours compare on the keys themselves, and their requests
+/// only when the signatures agree.
+pub(super) fn first_of_class_into(requests: &[Request], keys: &[u128], first: &mut Vec<u16>) {
     first.clear();
-    first.resize(requests.len(), 0);
-    for k in 1..requests.len() {
-        let same = signature[order[k]] == signature[order[k - 1]]
-            && requests[order[k]] == requests[order[k - 1]];
-        first[k] = if same {
-            first[k - 1]
-        } else {
-            u16::try_from(k).expect("a request number")
-        };
+    let Some((&head, rest)) = keys.split_first() else {
+        return;
+    };
+    first.push(0);
+    let (mut prev, mut class) = (head, 0u16);
+    for (k, &key) in (1u16..).zip(rest) {
+        let same = key >> 64 == prev >> 64
+            && requests[key as u32 as usize] == requests[prev as u32 as usize];
+        if !same {
+            class = k;
+        }
+        first.push(class);
+        prev = key;
     }
 }
 

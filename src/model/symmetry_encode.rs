@@ -127,7 +127,7 @@ fn rename_requests(
             if b.firsts.len() <= k {
                 b.firsts.push(Vec::new());
             }
-            first_of_class_into(&state.requests, order, &b.signature, &mut b.firsts[k]);
+            first_of_class_into(&state.requests, &b.keys, &mut b.firsts[k]);
         }
         if order.iter().enumerate().all(|(new, old)| new == *old) {
             order.clear();
