@@ -48,6 +48,11 @@ pub trait Protocol {
     type Mark: Clone + Eq + Ord + Hash + Debug;
     /// Something that happened in a step, for monitors and traces.
     type Fact: Clone + Debug;
+    /// What the state's parts kept behind shared pointers would take
+    /// inline, less the pointers (`model::shared`). Memory budgets count a
+    /// waiting state by its inline size: they add this, so moving a part
+    /// behind a pointer never makes a bound stop later than it says.
+    const SHARED_PART_BYTES: usize = 0;
 
     /// The state before the first step; `out` receives the first timers.
     fn init(&self, out: &mut Effects<Self>) -> Self::State;

@@ -261,7 +261,8 @@ impl<'a, P: Protocol, M: Monitor<P>> Hull<'a, P, M> {
             }
         };
         self.depth = self.depth.max(u64::from(state.depth));
-        let bytes = (std::mem::size_of::<Queued<P>>() + dbm.len() * 8 + QUEUED_EXTRA) as u64;
+        let inline = std::mem::size_of::<Queued<P>>() + P::SHARED_PART_BYTES;
+        let bytes = (inline + dbm.len() * 8 + QUEUED_EXTRA) as u64;
         let hull = state.with_hull(&key.order, dbm);
         self.queue_bytes += bytes;
         self.peak_queue_bytes = self.peak_queue_bytes.max(self.queue_bytes);

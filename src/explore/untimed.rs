@@ -384,7 +384,10 @@ where
 
 /// What a state waiting in the frontier takes, from its encoding's size.
 fn frontier_bytes<P: Protocol>(encoded: usize) -> u64 {
-    state_bytes(std::mem::size_of::<Frontier<P>>(), encoded)
+    state_bytes(
+        std::mem::size_of::<Frontier<P>>() + P::SHARED_PART_BYTES,
+        encoded,
+    )
 }
 
 /// Re-executes a stored path to recover each step's time and faults; the

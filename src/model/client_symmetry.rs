@@ -285,7 +285,7 @@ fn state_signatures(m: &Model, w: &World, msgs: &[Msg], timers: &[Timer]) -> Vec
             }
             sig = sig.wrapping_add(mix(digest(&flight)));
         }
-        for (device, at) in &w.refreshed {
+        for (device, at) in w.refreshed.iter() {
             if *device == config.device {
                 sig = sig.wrapping_add(mix(digest(at)));
             }

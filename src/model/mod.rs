@@ -30,6 +30,7 @@ pub mod proactive;
 pub mod refresh;
 mod request_ids;
 pub mod resource;
+pub mod shared;
 pub mod store;
 pub mod symmetry;
 mod symmetry_encode;
@@ -47,18 +48,26 @@ pub type Out = Effects<Model>;
 /// Every actor's state: the whole world at one instant.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct World {
-    pub stores: Vec<store::Store>,
+    pub stores: shared::Shared<Vec<store::Store>>,
     pub clients: Vec<client::ClientState>,
     /// In-flight refresh per single-flight scope (a client, or a device for cross_tab).
-    pub flights: Vec<Option<refresh::Flight>>,
-    pub auth: auth::AuthState,
+    pub flights: shared::Shared<Vec<Option<refresh::Flight>>>,
+    pub auth: shared::Shared<auth::AuthState>,
     pub denylist: denylist::Denylist,
     pub attacker: attacker::Attacker,
     /// (device, trigger AT) pairs a client refresh was already sent for.
-    pub refreshed: Vec<(u8, token::At)>,
+    pub refreshed: shared::Shared<Vec<(u8, token::At)>>,
 }
 
 impl World {
+    /// What the shared parts would take held inline, as they were before
+    /// they were shared, less their pointers (`Protocol::SHARED_PART_BYTES`).
+    pub const SHARED_PART_BYTES: usize = std::mem::size_of::<auth::AuthState>()
+        + std::mem::size_of::<Vec<store::Store>>()
+        + std::mem::size_of::<Vec<Option<refresh::Flight>>>()
+        + std::mem::size_of::<Vec<(u8, token::At)>>()
+        - 4 * std::mem::size_of::<shared::Shared<()>>();
+
     pub fn request(&self, id: msg::RequestId) -> &client::Request {
         &self.clients[id.client as usize].requests[id.number as usize - 1]
     }
@@ -91,6 +100,7 @@ impl Protocol for Model {
     type Timer = Timer;
     type Mark = Mark;
     type Fact = Fact;
+    const SHARED_PART_BYTES: usize = World::SHARED_PART_BYTES;
 
     fn init(&self, out: &mut Out) -> World {
         for (index, (at, _)) in self.script.iter().enumerate() {
@@ -103,13 +113,13 @@ impl Protocol for Model {
             );
         }
         World {
-            stores: vec![store::Store::default(); self.store_count],
+            stores: vec![store::Store::default(); self.store_count].into(),
             clients: vec![client::ClientState::default(); self.clients.len()],
-            flights: vec![None; self.scope_count],
-            auth: auth::AuthState::default(),
+            flights: vec![None; self.scope_count].into(),
+            auth: auth::AuthState::default().into(),
             denylist: denylist::Denylist::default(),
             attacker: attacker::Attacker::default(),
-            refreshed: Vec::new(),
+            refreshed: Vec::new().into(),
         }
     }
 

@@ -153,7 +153,7 @@ fn rename_requests(
             .iter_mut()
             .for_each(|t| t.map_requests(&mut renumber));
         if w.flights.iter().any(Option::is_some) {
-            let f = b.flights.get_or_insert_with(|| w.flights.clone());
+            let f = b.flights.get_or_insert_with(|| w.flights.to_vec());
             f.iter_mut()
                 .flatten()
                 .for_each(|x| x.map_requests(&mut renumber));

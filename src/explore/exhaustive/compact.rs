@@ -95,7 +95,10 @@ pub(super) fn split<P: Protocol>(state: SymState<P>, out: &mut Vec<u8>) -> Share
         kinds,
         marks: names,
         refs: AtomicU32::new(0),
-        bytes: super::super::budget::state_bytes(std::mem::size_of::<Shared<P>>(), bytes),
+        bytes: super::super::budget::state_bytes(
+            std::mem::size_of::<Shared<P>>() + P::SHARED_PART_BYTES,
+            bytes,
+        ),
     }
 }
 
