@@ -8,6 +8,7 @@
 //! memory bound is the search's own count of what it stores, so where it
 //! stops never depends on timing, thread count or the allocator.
 
+use super::large_search::LargeSearch;
 use super::BoundHit;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -191,7 +192,13 @@ impl Budget {
 
     /// Hands a snapshot to the progress observer, if there is one.
     pub fn observe(&self, snapshot: Snapshot) {
-        super::large_search::LARGE_SEARCH.note(snapshot.stored_bytes);
+        self.observe_noting(snapshot, &super::large_search::LARGE_SEARCH);
+    }
+
+    /// [`Budget::observe`], noting the search's size in `signal` (the
+    /// process's one signal outside tests).
+    fn observe_noting(&self, snapshot: Snapshot, signal: &LargeSearch) {
+        signal.note(snapshot.stored_bytes);
         if let Some(progress) = &self.hooks.progress {
             progress.update(&snapshot);
         }
@@ -301,5 +308,35 @@ impl SearchStats {
     /// Mean size of a state's canonical encoding.
     pub fn encoded_bytes_per_state(&self) -> f64 {
         self.encoded_bytes as f64 / self.states.max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn count() {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Every search's progress snapshots reach the large-search signal,
+    /// which fires once, on the first snapshot past the size (not at it),
+    /// and never again.
+    #[test]
+    fn progress_snapshots_fire_the_large_search_signal_once() {
+        use super::super::large_search::LARGE_SEARCH_BYTES;
+        let signal = LargeSearch::new();
+        signal.register(count);
+        let budget = Budget::default();
+        let at = |bytes| Snapshot::of(10, 1, 1, bytes);
+        budget.observe_noting(at(1 << 20), &signal);
+        budget.observe_noting(at(LARGE_SEARCH_BYTES), &signal);
+        assert_eq!(CALLS.load(Ordering::Relaxed), 0, "not past the size yet");
+        budget.observe_noting(at(LARGE_SEARCH_BYTES + 1), &signal);
+        budget.observe_noting(at(2 * LARGE_SEARCH_BYTES), &signal);
+        assert_eq!(CALLS.load(Ordering::Relaxed), 1);
     }
 }

@@ -16,15 +16,15 @@ use std::sync::OnceLock;
 /// to N = 40; the three-tab scale target passes it early.
 pub const LARGE_SEARCH_BYTES: u64 = 32 << 20;
 
-/// A hook called once per process, the first time any search passes
+/// A hook called once, the first time a search noted here passes
 /// [`LARGE_SEARCH_BYTES`].
-pub struct LargeSearch {
+pub(crate) struct LargeSearch {
     hook: OnceLock<fn()>,
     seen: AtomicBool,
 }
 
 impl LargeSearch {
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         LargeSearch {
             hook: OnceLock::new(),
             seen: AtomicBool::new(false),
@@ -32,12 +32,12 @@ impl LargeSearch {
     }
 
     /// Sets the hook; a second call keeps the first.
-    pub fn register(&self, hook: fn()) {
+    pub(crate) fn register(&self, hook: fn()) {
         let _ = self.hook.set(hook);
     }
 
     /// Called with each progress snapshot's stored bytes.
-    pub fn note(&self, stored_bytes: u64) {
+    pub(crate) fn note(&self, stored_bytes: u64) {
         if stored_bytes <= LARGE_SEARCH_BYTES || self.seen.load(Ordering::Relaxed) {
             return;
         }
@@ -49,39 +49,10 @@ impl LargeSearch {
     }
 }
 
-impl Default for LargeSearch {
-    fn default() -> Self {
-        LargeSearch::new()
-    }
-}
-
 /// The process's one signal, noted by every search's progress snapshots.
-pub static LARGE_SEARCH: LargeSearch = LargeSearch::new();
+pub(crate) static LARGE_SEARCH: LargeSearch = LargeSearch::new();
 
 /// Registers what the process does when a search first grows large.
 pub fn on_large_search(hook: fn()) {
     LARGE_SEARCH.register(hook);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::AtomicUsize;
-
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-
-    fn count() {
-        CALLS.fetch_add(1, Ordering::Relaxed);
-    }
-
-    #[test]
-    fn the_hook_runs_once_when_a_search_first_passes_the_size() {
-        let signal = LargeSearch::new();
-        signal.register(count);
-        signal.note(LARGE_SEARCH_BYTES);
-        assert_eq!(CALLS.load(Ordering::Relaxed), 0, "not past the size yet");
-        signal.note(LARGE_SEARCH_BYTES + 1);
-        signal.note(2 * LARGE_SEARCH_BYTES);
-        assert_eq!(CALLS.load(Ordering::Relaxed), 1);
-    }
 }
