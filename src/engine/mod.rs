@@ -151,6 +151,60 @@ pub trait Protocol {
     fn msg_code(&self, _msg: &Self::Msg) -> Option<u128> {
         None
     }
+    /// [`Protocol::encode_canonical`] that gives the renamed messages'
+    /// codes ([`Protocol::msg_code`]) instead of their orbit keys: the key
+    /// then neither builds the orbit keys nor codes each message twice
+    /// (a message and its orbit key differ in one request number). With
+    /// `orbits`, `codes.keys` are the orbit keys' codes, else the
+    /// messages'. False (the default) when the protocol has no such path
+    /// for this state: the caller takes `encode_canonical` and `msg_code`.
+    fn encode_canonical_coded(
+        &self,
+        _state: &Self::State,
+        _msgs: &mut [Self::Msg],
+        _timers: &mut [Self::Timer],
+        _orbits: bool,
+        _codes: &mut MsgCodes,
+        _sink: &mut encode::ByteSink,
+    ) -> bool {
+        false
+    }
+}
+
+/// The integer codes the untimed key sorts and ranks the messages in
+/// flight by, one per message in `msgs` order.
+#[derive(Debug, Default)]
+pub struct MsgCodes {
+    /// Each message's rank key's code (its orbit key's, or its own), with
+    /// the message's index in the 32 low bits.
+    pub keys: Vec<u128>,
+    /// Each message's own code.
+    pub own: Vec<u128>,
+}
+
+impl MsgCodes {
+    /// Empties both for reuse.
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.own.clear();
+    }
+
+    /// Room for `n` more messages.
+    pub fn reserve(&mut self, n: usize) {
+        self.keys.reserve(n);
+        self.own.reserve(n);
+    }
+
+    /// Appends message `index`'s own code and its rank key's.
+    #[inline]
+    pub fn push(&mut self, index: usize, key: u128, own: u128) {
+        debug_assert!(
+            key as u32 == 0 && own as u32 == 0,
+            "msg_code leaves 32 low bits"
+        );
+        self.keys.push(key | index as u128);
+        self.own.push(own);
+    }
 }
 
 /// Latency window `[min, max]` and per-message fault probabilities.

@@ -18,7 +18,9 @@
 use super::encode::{fingerprint, ByteSink};
 use super::path::{check_faults, Execution, PathError};
 use super::pending::fault_vectors;
-use super::{Choice, Effects, Event, EventId, Fault, Millis, Protocol, StepRecord, Urgency, When};
+use super::{
+    Choice, Effects, Event, EventId, Fault, Millis, MsgCodes, Protocol, StepRecord, Urgency, When,
+};
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
@@ -105,8 +107,7 @@ pub struct Scratch<P: Protocol> {
     order: Vec<u32>,
     orbit: Vec<P::Msg>,
     digests: Vec<(u64, u64)>,
-    codes: Vec<u128>,
-    own: Vec<u128>,
+    codes: MsgCodes,
 }
 
 impl<P: Protocol> Default for Scratch<P> {
@@ -118,8 +119,7 @@ impl<P: Protocol> Default for Scratch<P> {
             order: Vec::new(),
             orbit: Vec::new(),
             digests: Vec::new(),
-            codes: Vec::new(),
-            own: Vec::new(),
+            codes: MsgCodes::default(),
         }
     }
 }
@@ -275,11 +275,23 @@ impl<P: Protocol> UState<P> {
             .extend(self.timers.iter().map(|t| t.timer.clone()));
         scratch.sink.clear();
         let with_orbits = ranks.is_some() && orbits;
-        self.put_model(p, scratch, with_orbits);
-        if !with_orbits {
-            scratch.orbit.clear();
+        let Scratch {
+            sink,
+            msgs,
+            timers,
+            codes,
+            order,
+            ..
+        } = scratch;
+        if p.encode_canonical_coded(&self.model, msgs, timers, with_orbits, codes, sink) {
+            rank_by_code(codes, order, ranks);
+        } else {
+            self.put_model(p, scratch, with_orbits);
+            if !with_orbits {
+                scratch.orbit.clear();
+            }
+            self.order_msgs(p, scratch, ranks, with_orbits);
         }
-        self.order_msgs(p, scratch, ranks, with_orbits);
         let Scratch {
             sink,
             msgs,
@@ -338,13 +350,12 @@ impl<P: Protocol> UState<P> {
             orbit,
             order,
             codes,
-            own,
             digests,
             ..
         } = scratch;
         let keys: &[P::Msg] = if orbits { orbit } else { msgs };
-        if code_all(p, keys, msgs, codes, own) {
-            rank_by_code(codes, own, order, ranks);
+        if code_all(p, keys, msgs, codes) {
+            rank_by_code(codes, order, ranks);
             return;
         }
         match ranks {
@@ -421,18 +432,11 @@ impl<P: Protocol> UState<P> {
     }
 }
 
-/// The protocol's integer codes (`Protocol::msg_code`): per message, its
-/// rank key's code (its orbit key's, or its own) with its index in the low
-/// 32 bits, and the message's own code; false when the protocol has none.
-fn code_all<P: Protocol>(
-    p: &P,
-    keys: &[P::Msg],
-    msgs: &[P::Msg],
-    codes: &mut Vec<u128>,
-    own: &mut Vec<u128>,
-) -> bool {
+/// The protocol's integer codes (`Protocol::msg_code`) of each message and
+/// its rank key (its orbit key, or itself); false when the protocol has
+/// none.
+fn code_all<P: Protocol>(p: &P, keys: &[P::Msg], msgs: &[P::Msg], codes: &mut MsgCodes) -> bool {
     codes.clear();
-    own.clear();
     let same = std::ptr::eq(keys, msgs);
     for (i, (k, m)) in keys.iter().zip(msgs).enumerate() {
         let Some(m) = p.msg_code(m) else {
@@ -444,24 +448,15 @@ fn code_all<P: Protocol>(
         let Some(k) = k else {
             return false;
         };
-        debug_assert!(
-            k as u32 == 0 && m as u32 == 0,
-            "msg_code leaves 32 low bits"
-        );
-        codes.push(k | i as u128);
-        own.push(m);
+        codes.push(i, k, m);
     }
     true
 }
 
 /// [`rank`] on integer codes that order as the values do: the index sorted
 /// by rank key then message, and dense ranks of the rank keys.
-fn rank_by_code(
-    codes: &mut [u128],
-    own: &[u128],
-    order: &mut Vec<u32>,
-    mut ranks: Option<&mut Vec<u16>>,
-) {
+fn rank_by_code(codes: &mut MsgCodes, order: &mut Vec<u32>, mut ranks: Option<&mut Vec<u16>>) {
+    let MsgCodes { keys: codes, own } = codes;
     codes.sort_unstable();
     let key = |c: u128| c >> 32;
     let ix = |c: u128| c as u32 as usize;

@@ -228,6 +228,19 @@ impl Protocol for Model {
     fn msg_code(&self, msg: &Msg) -> Option<u128> {
         Some(msg_code::code(msg))
     }
+
+    fn encode_canonical_coded(
+        &self,
+        w: &World,
+        msgs: &mut [Msg],
+        timers: &mut [Timer],
+        orbits: bool,
+        codes: &mut crate::engine::MsgCodes,
+        sink: &mut crate::engine::encode::ByteSink,
+    ) -> bool {
+        let out = symmetry_encode::Out::Codes { orbits, codes };
+        symmetry_encode::encode(self, w, msgs, timers, out, sink)
+    }
 }
 
 #[cfg(test)]
@@ -236,5 +249,7 @@ mod client_symmetry_tests;
 mod failure_tests;
 #[cfg(test)]
 mod preflight_tests;
+#[cfg(test)]
+mod symmetry_encode_tests;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@
 //! exhaustive: a new variant or field does not compile until it is coded,
 //! and `codes_order_as_the_messages_do` checks the order.
 
+use super::client::{End, Phase, Request};
 use super::msg::{Caller, Msg, Refresher, RequestId};
 
 /// Packs fields from the top bit down.
@@ -61,6 +62,87 @@ impl Packer {
         let pad = 35 - (self.used - start);
         self.push(0, pad)
     }
+}
+
+/// The request a message's code names, read back from the code: the
+/// variant's 4 top bits, then the caller's 1 or the refresher's 3 bits of
+/// variant say whether a request follows, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub id: RequestId,
+    /// The lowest bit of the request number in the code.
+    at: u32,
+}
+
+/// The request named by the message whose code is `code`, if any.
+#[inline]
+pub fn named(code: u128) -> Option<Named> {
+    let top = (code >> 64) as u64;
+    // Callers: 4 bits of message variant, 1 of caller variant (0: a
+    // request), then client (8) and number (16). Refreshers: 4, then 3 of
+    // refresher variant (0: a request, 3: a request's resend), 8 and 16.
+    let at = match top >> 60 {
+        0..=3 if top >> 59 & 1 == 0 => 64 - 29,
+        4 | 5 | 6 | 9 if matches!(top >> 57 & 0b111, 0 | 3) => 64 - 31,
+        _ => return None,
+    };
+    let id = RequestId {
+        client: (top >> (at + 16)) as u8,
+        number: (top >> at) as u16,
+    };
+    Some(Named { id, at: at as u32 })
+}
+
+impl Named {
+    /// The code of the same message naming request `number` of the same
+    /// client instead.
+    #[inline]
+    pub fn with_number(self, code: u128, number: u16) -> u128 {
+        let top = (code >> 64) as u64;
+        let top = (top & !(0xffff << self.at)) | u64::from(number) << self.at;
+        u128::from(top) << 64 | u128::from(code as u64)
+    }
+}
+
+/// A request's code: its fields packed into 85 bits (phase and retries
+/// in the top half, the optional tokens in the bottom), so two requests
+/// are equal exactly when their codes are. Symmetry's signatures and
+/// classes read requests through it: one integer to digest or compare
+/// instead of a walk over the fields. It need not order as requests do.
+pub fn request_code(r: &Request) -> u128 {
+    let Request {
+        phase,
+        retries_left,
+        last_at,
+        held_rt,
+        preflight_pending,
+    } = *r;
+    let (tag, payload): (u64, u64) = match phase {
+        Phase::Calling { at } => (0, u64::from(at.0)),
+        Phase::Refreshing {
+            rt,
+            trigger,
+            attempt,
+        } => (
+            1,
+            u64::from(rt.0) << 24 | u64::from(trigger.0) << 8 | u64::from(attempt),
+        ),
+        Phase::Waiting { trigger } => (2, u64::from(trigger.0)),
+        Phase::Done(end) => (
+            3,
+            match end {
+                End::Payload => 0,
+                End::SessionError => 1,
+                End::NetworkError => 2,
+            },
+        ),
+    };
+    let top = tag << 48 | payload << 8 | u64::from(retries_left);
+    let token = |t: Option<u16>| t.map_or(0, |v| 1 << 16 | u64::from(v));
+    let bottom = token(last_at.map(|a| a.0)) << 18
+        | token(held_rt.map(|r| r.0)) << 1
+        | u64::from(preflight_pending);
+    u128::from(top) << 64 | u128::from(bottom)
 }
 
 /// The message's code (see the module doc): at most the 87 top bits are
@@ -185,6 +267,73 @@ mod tests {
         }
         out.extend(ats.map(|at| Msg::Deny { at }));
         out
+    }
+
+    #[test]
+    fn a_code_names_the_request_its_message_names_and_renames_it() {
+        use crate::model::request_ids::RequestIds;
+        let mut naming = 0;
+        for msg in msgs() {
+            for number in [1u16, 2, 7, 40000] {
+                let mut renamed = msg;
+                let id = renamed.request_mut().map(|id| *id);
+                if let Some(id) = renamed.request_mut() {
+                    id.number = number;
+                    naming += 1;
+                }
+                let c = code(&msg);
+                assert_eq!(named(c).map(|n| n.id), id, "{msg:?}");
+                if let Some(n) = named(c) {
+                    assert_eq!(n.with_number(c, number), code(&renamed), "{msg:?}");
+                }
+            }
+        }
+        assert!(naming > 100, "only {naming} messages name a request");
+    }
+
+    #[test]
+    fn requests_are_equal_exactly_when_their_codes_are() {
+        use crate::model::client::{End, Phase, Request};
+        let mut phases = vec![
+            Phase::Done(End::Payload),
+            Phase::Done(End::SessionError),
+            Phase::Done(End::NetworkError),
+        ];
+        for n in [0u16, 1, 65535] {
+            phases.push(Phase::Calling { at: At(n) });
+            phases.push(Phase::Waiting { trigger: At(n) });
+            for attempt in [0, 255] {
+                phases.push(Phase::Refreshing {
+                    rt: Rt(n),
+                    trigger: At(n ^ 1),
+                    attempt,
+                });
+            }
+        }
+        let mut all = Vec::new();
+        for &phase in &phases {
+            for retries_left in [0, 7] {
+                for last_at in [None, Some(At(0)), Some(At(9))] {
+                    for held_rt in [None, Some(Rt(0)), Some(Rt(65535))] {
+                        for preflight_pending in [false, true] {
+                            all.push(Request {
+                                phase,
+                                retries_left,
+                                last_at,
+                                held_rt,
+                                preflight_pending,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let codes: Vec<u128> = all.iter().map(request_code).collect();
+        for (a, ca) in all.iter().zip(&codes) {
+            for (b, cb) in all.iter().zip(&codes) {
+                assert_eq!(ca == cb, a == b, "{a:?} against {b:?}");
+            }
+        }
     }
 
     #[test]

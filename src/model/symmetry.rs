@@ -22,6 +22,7 @@
 use super::client::{ClientState, Request};
 use super::client_rename;
 use super::msg::{ClientIx, Msg, RequestId, Timer};
+use super::msg_code;
 use super::refresh::Flight;
 use super::request_ids::RequestIds;
 use super::{Model, World};
@@ -29,8 +30,6 @@ use std::hash::{Hash, Hasher};
 
 /// The placeholder a signature uses for the request it describes.
 const SELF: u16 = 0;
-/// The placeholder for another request of the same client.
-const OTHER: u16 = u16::MAX;
 
 /// Renames the requests of every client into canonical order, in the model
 /// state and in the pending messages and timers (see the module doc).
@@ -212,16 +211,18 @@ pub(super) fn first_of_class(requests: &[Request], order: &[usize], signature: &
         .iter()
         .map(|&i| u128::from(signature[i]) << 64 | i as u128)
         .collect();
+    let coded: Vec<u128> = requests.iter().map(msg_code::request_code).collect();
     let mut first = Vec::new();
-    first_of_class_into(requests, &keys, &mut first);
+    first_of_class_into(&coded, &keys, &mut first);
     first
 }
 
-/// [`first_of_class`] from the sorted keys of [`canonical_order_into`]
+/// [`first_of_class`] from the requests' codes (`msg_code::request_code`,
+/// by old index) and the sorted keys of [`canonical_order_into`]
 /// (signature in the top 64 bits, old index in the low 32), into a reused
 /// buffer: neighbours compare on the keys themselves, and their requests
 /// only when the signatures agree.
-pub(super) fn first_of_class_into(requests: &[Request], keys: &[u128], first: &mut Vec<u16>) {
+pub(super) fn first_of_class_into(requests: &[u128], keys: &[u128], first: &mut Vec<u16>) {
     first.clear();
     let Some((&head, rest)) = keys.split_first() else {
         return;
@@ -266,19 +267,20 @@ pub(super) fn signatures(
     timers: &[Timer],
     ranks: Option<&Ranks<'_>>,
 ) -> (Vec<u64>, Vec<u32>) {
-    let mut signature: Vec<u64> = requests.iter().map(digest).collect();
+    let mut signature: Vec<u64> = requests
+        .iter()
+        .map(|r| fold(msg_code::request_code(r)))
+        .collect();
     let mut least = vec![u32::MAX; requests.len()];
     let rank = std::cell::Cell::new(u32::MAX);
-    let mut note = |named: Option<usize>, d: u64| {
-        if let Some(i) = named {
-            // A sum of digests is a digest of the multiset.
-            signature[i] = signature[i].wrapping_add(mix(d));
-            least[i] = least[i].min(rank.get());
-        }
+    let mut note = |i: usize, d: u64| {
+        // A sum of digests is a digest of the multiset.
+        signature[i] = signature[i].wrapping_add(mix(d));
+        least[i] = least[i].min(rank.get());
     };
     for (k, msg) in msgs.iter().enumerate() {
         rank.set(ranks.map_or(u32::MAX, |r| r.msgs[k]));
-        note_item(client, msg, &mut note);
+        note_msg(client, msg_code::code(msg), &mut note);
     }
     for (k, timer) in timers.iter().enumerate() {
         rank.set(ranks.map_or(u32::MAX, |r| r.timers[k]));
@@ -291,24 +293,27 @@ pub(super) fn signatures(
     (signature, least)
 }
 
-/// [`signatures`] without ranks, into a reused buffer.
+/// [`signatures`] without ranks, into reused buffers, from the messages'
+/// codes (`msg_code::code`, which the key needs anyway); `coded` gets the
+/// requests' codes, which [`first_of_class_into`] compares.
 pub(super) fn signatures_into(
     requests: &[Request],
     flights: &[Option<Flight>],
     client: u8,
-    msgs: &[Msg],
+    msgs: &[u128],
     timers: &[Timer],
+    coded: &mut Vec<u128>,
     signature: &mut Vec<u64>,
 ) {
+    coded.clear();
+    coded.extend(requests.iter().map(msg_code::request_code));
     signature.clear();
-    signature.extend(requests.iter().map(digest));
-    let mut note = |named: Option<usize>, d: u64| {
-        if let Some(i) = named {
-            signature[i] = signature[i].wrapping_add(mix(d));
-        }
+    signature.extend(coded.iter().map(|&c| fold(c)));
+    let mut note = |i: usize, d: u64| {
+        signature[i] = signature[i].wrapping_add(mix(d));
     };
-    for msg in msgs {
-        note_item(client, msg, &mut note);
+    for &msg in msgs {
+        note_msg(client, msg, &mut note);
     }
     for timer in timers {
         note_item(client, timer, &mut note);
@@ -335,37 +340,44 @@ pub(super) fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
-/// Digests an item relative to the request of `client` it names (at most
-/// one per item, as in every message and timer of the model): that
-/// request becomes [`SELF`], the client's other requests [`OTHER`].
-fn note_item<T: Clone + Hash + RequestIds>(
-    client: u8,
-    item: &T,
-    note: &mut impl FnMut(Option<usize>, u64),
-) {
-    let mut named = None;
-    let mut copy = item.clone();
-    copy.map_requests(&mut |id| {
-        if id.client != client {
-            return id;
-        }
-        if named.is_none() {
-            named = Some(id.number);
-        }
-        let placeholder = if named == Some(id.number) {
-            SELF
-        } else {
-            OTHER
-        };
-        RequestId {
-            client,
-            number: placeholder,
-        }
-    });
-    let Some(number) = named else {
+/// Digests a message relative to the request of `client` it names: its
+/// code with that request's number replaced by [`SELF`], folded to 64 bits
+/// (the top half against the mixed bottom half, so both count). The code
+/// is exact, so unlike a digest of the value's `Hash` stream it costs no
+/// hashing of its own: the key has it already.
+#[inline]
+fn note_msg(client: u8, code: u128, note: &mut impl FnMut(usize, u64)) {
+    let Some(named) = msg_code::named(code).filter(|n| n.id.client == client) else {
         return;
     };
-    note(Some(number as usize - 1), digest(&copy));
+    note(
+        named.id.number as usize - 1,
+        fold(named.with_number(code, SELF)),
+    );
+}
+
+/// A digest of an exact code (a message's or a request's): its top half
+/// against its mixed bottom half, so both count.
+#[inline]
+fn fold(code: u128) -> u64 {
+    (code >> 64) as u64 ^ mix(code as u64)
+}
+
+/// Digests an item relative to the request of `client` it names (at most
+/// one per item, as in every message, timer and flight of the model): that
+/// request becomes [`SELF`]. Items naming no request of `client` note
+/// nothing.
+#[inline]
+fn note_item<T: Copy + Hash + RequestIds>(client: u8, item: &T, note: &mut impl FnMut(usize, u64)) {
+    let mut copy = *item;
+    let Some(id) = copy.request_mut() else {
+        return;
+    };
+    if id.client != client {
+        return;
+    }
+    let number = std::mem::replace(&mut id.number, SELF);
+    note(number as usize - 1, digest(&copy));
 }
 
 /// Whether a proactive refresh the client awaits names one of its

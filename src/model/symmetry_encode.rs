@@ -6,14 +6,16 @@
 //! requests in canonical order, request ids through the renumbering. The
 //! bytes are those `ByteSink::put` writes for the renamed world (the
 //! derived `Hash` stream, field by field in declaration order), which
-//! `tests::streamed_worlds_encode_as_renamed_copies_do` checks against the
-//! copy-and-rename path on explored states.
+//! `symmetry_encode_tests::streamed_worlds_encode_as_renamed_copies_do`
+//! checks against the copy-and-rename path on explored states, codes
+//! included.
 //!
 //! States whose clients client symmetry may move take the copy path
 //! (`false`): the client renaming is `client_symmetry`'s.
 
 use super::client::ClientState;
 use super::msg::{Msg, RequestId, Timer};
+use super::msg_code;
 use super::refresh::Flight;
 use super::request_ids::RequestIds;
 use super::symmetry::{
@@ -21,6 +23,7 @@ use super::symmetry::{
 };
 use super::{Model, World};
 use crate::engine::encode::ByteSink;
+use crate::engine::MsgCodes;
 use std::hash::{Hash, Hasher};
 
 /// Renames `msgs` and `timers`, fills `orbit` (when given) and writes the
@@ -31,17 +34,53 @@ pub fn encode_canonical(
     w: &World,
     msgs: &mut [Msg],
     timers: &mut [Timer],
-    mut orbit: Option<&mut Vec<Msg>>,
+    orbit: Option<&mut Vec<Msg>>,
     sink: &mut ByteSink,
 ) -> bool {
-    if let Some(o) = orbit.as_deref_mut() {
-        o.clear();
-    }
-    if !m.symmetry {
-        if let Some(o) = orbit {
-            o.extend_from_slice(msgs);
+    encode(m, w, msgs, timers, Out::Orbits(orbit), sink)
+}
+
+/// What the key wants of the renamed messages besides their renaming.
+pub enum Out<'a> {
+    /// Their orbit keys, when given (`Protocol::encode_canonical`).
+    Orbits(Option<&'a mut Vec<Msg>>),
+    /// Their codes, and with `orbits` their orbit keys' codes
+    /// (`Protocol::encode_canonical_coded`).
+    Codes {
+        orbits: bool,
+        codes: &'a mut MsgCodes,
+    },
+}
+
+impl Out<'_> {
+    fn orbits(&self) -> bool {
+        match self {
+            Out::Orbits(orbit) => orbit.is_some(),
+            Out::Codes { orbits, .. } => *orbits,
         }
+    }
+}
+
+/// [`encode_canonical`], with what `out` asks for.
+pub fn encode(
+    m: &Model,
+    w: &World,
+    msgs: &mut [Msg],
+    timers: &mut [Timer],
+    out: Out<'_>,
+    sink: &mut ByteSink,
+) -> bool {
+    if !m.symmetry {
         sink.put(w);
+        BUFFERS.with(|b| {
+            let mut b = b.borrow_mut();
+            b.reset(0);
+            if matches!(out, Out::Codes { .. }) {
+                b.coded.clear();
+                b.coded.extend(msgs.iter().map(msg_code::code));
+            }
+            collapse(msgs, &mut b, out);
+        });
         return true;
     }
     // Client symmetry moves clients of a class of two or more only.
@@ -52,10 +91,8 @@ pub fn encode_canonical(
         let mut b = b.borrow_mut();
         let b = &mut *b;
         b.reset(w.clients.len());
-        rename_requests(m, w, msgs, timers, orbit.is_some(), b);
-        if let Some(o) = orbit {
-            collapse_orbits(msgs, &b.classes, &b.firsts, o);
-        }
+        rename_requests(m, w, msgs, timers, out.orbits(), b);
+        collapse(msgs, b, out);
         let renamed = Renamed {
             numbers: &b.numbers,
             orders: &b.orders,
@@ -82,6 +119,13 @@ struct Buffers {
     firsts: Vec<Vec<u16>>,
     signature: Vec<u64>,
     keys: Vec<u128>,
+    /// Each message's code, under its old request numbers.
+    coded: Vec<u128>,
+    /// The requests' codes of the client being renamed, by old index.
+    request_codes: Vec<u128>,
+    /// Per client, per old request number: its new number and its orbit
+    /// key's (`relabel`).
+    relabel: Vec<Vec<(u16, u16)>>,
 }
 
 impl Buffers {
@@ -112,13 +156,24 @@ fn rename_requests(
     orbits: bool,
     b: &mut Buffers,
 ) {
+    b.coded.clear();
+    b.coded.extend(msgs.iter().map(msg_code::code));
     for (client, state) in w.clients.iter().enumerate() {
         if state.requests.len() < 2 || !interchangeable(m, client) {
             continue;
         }
         let flights = b.flights.as_deref().unwrap_or(&w.flights);
         let id = u8::try_from(client).expect("validated: at most 255 clients");
-        signatures_into(&state.requests, flights, id, msgs, timers, &mut b.signature);
+        let (coded, requests) = (&b.coded, &mut b.request_codes);
+        signatures_into(
+            &state.requests,
+            flights,
+            id,
+            coded,
+            timers,
+            requests,
+            &mut b.signature,
+        );
         let order = &mut b.orders[client];
         canonical_order_into(&b.signature, &mut b.keys, order);
         if orbits && !awaits_request(state) {
@@ -127,7 +182,7 @@ fn rename_requests(
             if b.firsts.len() <= k {
                 b.firsts.push(Vec::new());
             }
-            first_of_class_into(&state.requests, &b.keys, &mut b.firsts[k]);
+            first_of_class_into(&b.request_codes, &b.keys, &mut b.firsts[k]);
         }
         if order.iter().enumerate().all(|(new, old)| new == *old) {
             order.clear();
@@ -161,23 +216,74 @@ fn rename_requests(
     }
 }
 
-/// The orbit keys of the renamed `msgs`: each request named becomes the
-/// first of its class (as `symmetry::canonicalize_orbits` does).
-fn collapse_orbits(msgs: &[Msg], classes: &[usize], firsts: &[Vec<u16>], orbit: &mut Vec<Msg>) {
-    orbit.extend_from_slice(msgs);
-    for (client, first) in classes.iter().zip(firsts) {
-        let mut collapse = |id: RequestId| -> RequestId {
-            if id.client as usize != *client || id.number == 0 {
-                return id;
+/// What `out` asks for of the renamed `msgs`: their orbit keys, or codes.
+/// In an orbit key each request named becomes the first of its class (as
+/// `symmetry::canonicalize_orbits` does): `classes` are the clients whose
+/// keys collapse and `firsts` (same index) the first request of each
+/// request's class.
+fn collapse(msgs: &[Msg], b: &mut Buffers, out: Out<'_>) {
+    let first_of = |id: RequestId| -> Option<u16> {
+        if id.number == 0 {
+            return None;
+        }
+        let k = b.classes.iter().position(|&c| c == id.client as usize)?;
+        Some(b.firsts[k][id.number as usize - 1] + 1)
+    };
+    match out {
+        Out::Orbits(None) => {}
+        Out::Orbits(Some(orbit)) => {
+            orbit.clear();
+            orbit.extend(msgs.iter().map(|msg| {
+                let mut key = *msg;
+                if let Some(id) = key.request_mut() {
+                    id.number = first_of(*id).unwrap_or(id.number);
+                }
+                key
+            }));
+        }
+        Out::Codes { orbits, codes } => {
+            relabel(b, orbits);
+            let relabel = &b.relabel;
+            codes.clear();
+            codes.reserve(msgs.len());
+            for (i, &code) in b.coded.iter().enumerate() {
+                let relabelled = msg_code::named(code).and_then(|named| {
+                    let table = relabel.get(named.id.client as usize)?;
+                    let &(own, key) = table.get((named.id.number as usize).checked_sub(1)?)?;
+                    Some((named.with_number(code, own), named.with_number(code, key)))
+                });
+                let (own, key) = relabelled.unwrap_or((code, code));
+                codes.push(i, key, own);
             }
-            RequestId {
-                client: id.client,
-                number: first[id.number as usize - 1] + 1,
-            }
-        };
-        orbit
-            .iter_mut()
-            .for_each(|msg| msg.map_requests(&mut collapse));
+        }
+    }
+}
+
+/// Per client, per old request number (1-based, at index number − 1): its
+/// new number and the number its messages' orbit keys name (the first of
+/// its class with `orbits`, else the new number). Empty for a client that
+/// keeps its numbers and collapses no orbit.
+fn relabel(b: &mut Buffers, orbits: bool) {
+    let Buffers {
+        numbers,
+        classes,
+        firsts,
+        relabel,
+        ..
+    } = b;
+    relabel.resize_with(numbers.len(), Vec::new);
+    relabel.truncate(numbers.len());
+    for (client, table) in relabel.iter_mut().enumerate() {
+        table.clear();
+        let class = classes.iter().position(|&c| c == client);
+        let first = class.filter(|_| orbits).map(|k| &firsts[k]);
+        let number = &numbers[client];
+        let old_count = number.len().max(first.map_or(0, |f| f.len()));
+        table.extend((0..old_count).map(|old| {
+            let new = number.get(old).copied().unwrap_or(old as u16 + 1);
+            let key = first.map_or(new, |f| f[new as usize - 1] + 1);
+            (new, key)
+        }));
     }
 }
 
@@ -259,88 +365,4 @@ fn put_client(c: &ClientState, order: &[usize], renamed: &Renamed<'_>, sink: &mu
     }
     preflight_armed.hash(sink);
     preflight_expired.hash(sink);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::untimed::UState;
-    use crate::engine::Protocol;
-    use std::path::{Path, PathBuf};
-
-    fn scenarios(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("scenarios/ reads")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                scenarios(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-    }
-
-    /// The streamed encoding and renamed items of one state against the
-    /// copy path (`symmetry::canonicalize_orbits` on a copy, then `put`).
-    fn check(m: &Model, s: &UState<Model>) -> bool {
-        let msgs: Vec<Msg> = s.msgs.iter().map(|(_, msg)| *msg).collect();
-        let timers: Vec<Timer> = s.timers.iter().map(|t| t.timer).collect();
-        for orbits in [false, true] {
-            let (mut m1, mut t1, mut o1) = (msgs.clone(), timers.clone(), Vec::new());
-            let mut sink = ByteSink::default();
-            let wanted = orbits.then_some(&mut o1);
-            if !encode_canonical(m, &s.model, &mut m1, &mut t1, wanted, &mut sink) {
-                return false;
-            }
-            let (mut w2, mut m2, mut t2, mut o2) =
-                (s.model.clone(), msgs.clone(), timers.clone(), Vec::new());
-            if orbits {
-                m.canonicalize_orbits(&mut w2, &mut m2, &mut t2, &mut o2);
-            } else {
-                m.canonicalize(&mut w2, &mut m2, &mut t2);
-            }
-            let mut copy = ByteSink::default();
-            copy.put(&w2);
-            assert_eq!(sink.bytes, copy.bytes, "world encoding of {:?}", s.model);
-            assert_eq!((m1, t1, o1), (m2, t2, o2), "renamed items of {:?}", s.model);
-        }
-        true
-    }
-
-    #[test]
-    fn streamed_worlds_encode_as_renamed_copies_do() {
-        let mut files = Vec::new();
-        scenarios(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
-            &mut files,
-        );
-        let mut streamed = 0;
-        for file in files {
-            let Ok(loaded) = crate::scenario::load(&file) else {
-                continue;
-            };
-            let m = Model::build(&loaded.scenario);
-            let mut frontier = vec![UState::init(&m).0];
-            let mut seen = 0;
-            while let Some(s) = frontier.pop() {
-                streamed += usize::from(check(&m, &s));
-                seen += 1;
-                if seen > 300 {
-                    break;
-                }
-                let mut moves = Vec::new();
-                s.moves(&m, &mut moves);
-                for mv in moves.into_iter().rev() {
-                    let mut next = s.clone();
-                    let b = next.begin(&m, mv);
-                    next.commit(&b.fx, &[]);
-                    frontier.push(next);
-                }
-            }
-        }
-        assert!(streamed > 1000, "only {streamed} states streamed");
-    }
 }

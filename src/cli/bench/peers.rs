@@ -273,7 +273,7 @@ fn stateright(
             let (out, secs, peak) = timed(dir, bin, &args)?;
             slow.note("Stateright", config, secs);
             let violated = out.contains("VIOLATED");
-            // No count: the run failed (its compact encoding stops at N = 32).
+            // No count: the run failed (its compact encoding stops at N = 64).
             number_after(&out, "unique states:")?;
             Some(PeerRow {
                 tool: "Stateright",
