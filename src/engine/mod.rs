@@ -127,22 +127,6 @@ pub trait Protocol {
     fn footprint(&self, _state: &Self::State, _msg: &Self::Msg) -> Footprint {
         Footprint::EVERYTHING
     }
-    /// [`Protocol::canonicalize_orbits`] (or, with no `orbit`,
-    /// [`Protocol::canonicalize`]) without a copy of the state: renames
-    /// `msgs` and `timers` in place, fills `orbit`, and writes into `sink`
-    /// exactly the bytes `sink.put(&renamed_state)` would. The untimed
-    /// search's key takes this path. False (the default) when the protocol
-    /// has none for this state: the caller then renames a copy.
-    fn encode_canonical(
-        &self,
-        _state: &Self::State,
-        _msgs: &mut [Self::Msg],
-        _timers: &mut [Self::Timer],
-        _orbit: Option<&mut Vec<Self::Msg>>,
-        _sink: &mut encode::ByteSink,
-    ) -> bool {
-        false
-    }
     /// An integer code of a message that orders as the message does
     /// (`a < b` exactly when `code(a) < code(b)`), with its 32 low bits
     /// zero (the key packs an index there), so keys sort and rank messages
@@ -151,14 +135,17 @@ pub trait Protocol {
     fn msg_code(&self, _msg: &Self::Msg) -> Option<u128> {
         None
     }
-    /// [`Protocol::encode_canonical`] that gives the renamed messages'
-    /// codes ([`Protocol::msg_code`]) instead of their orbit keys: the key
-    /// then neither builds the orbit keys nor codes each message twice
-    /// (a message and its orbit key differ in one request number). With
-    /// `orbits`, `codes.keys` are the orbit keys' codes, else the
-    /// messages'. False (the default) when the protocol has no such path
-    /// for this state: the caller takes `encode_canonical` and `msg_code`.
-    fn encode_canonical_coded(
+    /// [`Protocol::canonicalize_orbits`] (or, without `orbits`,
+    /// [`Protocol::canonicalize`]) without a copy of the state: renames
+    /// `msgs` and `timers` in place, writes into `sink` exactly the bytes
+    /// `sink.put(&renamed_state)` would, and fills `codes` with the renamed
+    /// messages' codes ([`Protocol::msg_code`]) and their rank keys' (with
+    /// `orbits` their orbit keys', else their own). The untimed search's
+    /// key takes this path: a message and its orbit key differ in one
+    /// request number, so a protocol can code each message once. False
+    /// (the default) when the protocol has no such path for this state:
+    /// the caller renames a copy and codes the messages itself.
+    fn encode_canonical(
         &self,
         _state: &Self::State,
         _msgs: &mut [Self::Msg],

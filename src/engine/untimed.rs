@@ -283,10 +283,10 @@ impl<P: Protocol> UState<P> {
             order,
             ..
         } = scratch;
-        if p.encode_canonical_coded(&self.model, msgs, timers, with_orbits, codes, sink) {
+        if p.encode_canonical(&self.model, msgs, timers, with_orbits, codes, sink) {
             rank_by_code(codes, order, ranks);
         } else {
-            self.put_model(p, scratch, with_orbits);
+            self.put_renamed_copy(p, scratch, with_orbits);
             if !with_orbits {
                 scratch.orbit.clear();
             }
@@ -311,10 +311,11 @@ impl<P: Protocol> UState<P> {
         (fingerprint(&sink.bytes), sink.bytes.len())
     }
 
-    /// Renames the key's copies of the messages and timers, fills the
-    /// orbit keys (with `orbits`) and writes the renamed model: streamed
-    /// by the protocol when it can, else a renamed copy.
-    fn put_model(&self, p: &P, scratch: &mut Scratch<P>, orbits: bool) {
+    /// Renames a copy of the model and the key's copies of the messages
+    /// and timers, fills the orbit keys (with `orbits`) and writes the
+    /// renamed model: the key's path when the protocol cannot stream it
+    /// (`Protocol::encode_canonical`).
+    fn put_renamed_copy(&self, p: &P, scratch: &mut Scratch<P>, orbits: bool) {
         let Scratch {
             sink,
             msgs,
@@ -322,10 +323,6 @@ impl<P: Protocol> UState<P> {
             orbit,
             ..
         } = scratch;
-        let wanted = orbits.then_some(&mut *orbit);
-        if p.encode_canonical(&self.model, msgs, timers, wanted, sink) {
-            return;
-        }
         let mut model = self.model.clone();
         if orbits {
             p.canonicalize_orbits(&mut model, msgs, timers, orbit);

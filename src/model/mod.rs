@@ -214,22 +214,11 @@ impl Protocol for Model {
         footprint::of(self, w, msg)
     }
 
-    fn encode_canonical(
-        &self,
-        w: &World,
-        msgs: &mut [Msg],
-        timers: &mut [Timer],
-        orbit: Option<&mut Vec<Msg>>,
-        sink: &mut crate::engine::encode::ByteSink,
-    ) -> bool {
-        symmetry_encode::encode_canonical(self, w, msgs, timers, orbit, sink)
-    }
-
     fn msg_code(&self, msg: &Msg) -> Option<u128> {
         Some(msg_code::code(msg))
     }
 
-    fn encode_canonical_coded(
+    fn encode_canonical(
         &self,
         w: &World,
         msgs: &mut [Msg],
@@ -238,8 +227,7 @@ impl Protocol for Model {
         codes: &mut crate::engine::MsgCodes,
         sink: &mut crate::engine::encode::ByteSink,
     ) -> bool {
-        let out = symmetry_encode::Out::Codes { orbits, codes };
-        symmetry_encode::encode(self, w, msgs, timers, out, sink)
+        symmetry_encode::encode_canonical(self, w, msgs, timers, orbits, codes, sink)
     }
 }
 

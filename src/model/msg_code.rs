@@ -13,6 +13,14 @@
 use super::client::{End, Phase, Request};
 use super::msg::{Caller, Msg, Refresher, RequestId};
 
+/// Bits of a message's variant, of a caller's and of a refresher's.
+const MSG_TAG: u32 = 4;
+const CALLER_TAG: u32 = 1;
+const REFRESHER_TAG: u32 = 3;
+/// Bits of a request id: its client, then its number.
+const CLIENT: u32 = 8;
+const NUMBER: u32 = 16;
+
 /// Packs fields from the top bit down.
 struct Packer {
     code: u128,
@@ -34,14 +42,14 @@ impl Packer {
 
     fn request(&mut self, id: RequestId) -> &mut Self {
         let RequestId { client, number } = id;
-        self.push(client.into(), 8).push(number.into(), 16)
+        self.push(client.into(), CLIENT).push(number.into(), NUMBER)
     }
 
     /// 1 bit of variant, 24 of payload.
     fn caller(&mut self, c: Caller) -> &mut Self {
         match c {
-            Caller::Request(id) => self.push(0, 1).request(id),
-            Caller::Attacker(n) => self.push(1, 1).push(n.into(), 24),
+            Caller::Request(id) => self.push(0, CALLER_TAG).request(id),
+            Caller::Attacker(n) => self.push(1, CALLER_TAG).push(n.into(), 24),
         }
     }
 
@@ -49,10 +57,12 @@ impl Packer {
     fn refresher(&mut self, r: Refresher) -> &mut Self {
         let start = self.used;
         match r {
-            Refresher::Request(id) => self.push(0, 3).request(id),
+            Refresher::Request(id) => self.push(0, REFRESHER_TAG).request(id),
             Refresher::Proactive(c, n) => self.push(1, 3).push(c.into(), 8).push(n.into(), 16),
             Refresher::Attacker(n) => self.push(2, 3).push(n.into(), 16),
-            Refresher::RequestResend(id, n) => self.push(3, 3).request(id).push(n.into(), 8),
+            Refresher::RequestResend(id, n) => {
+                self.push(3, REFRESHER_TAG).request(id).push(n.into(), 8)
+            }
             Refresher::ProactiveResend(c, p, n) => self
                 .push(4, 3)
                 .push(c.into(), 8)
@@ -74,23 +84,28 @@ pub struct Named {
     at: u32,
 }
 
-/// The request named by the message whose code is `code`, if any.
+/// The request named by the message whose code is `code`, if any: a
+/// message whose variant carries a caller (variants 0–3, `Api` to
+/// `DenyReply`) or a refresher (4, 5, 6 and 9: `Refresh`, `RefreshOk`,
+/// `RefreshErr`, `Commit`) names one when that caller or refresher is a
+/// request's (caller variant 0; refresher variant 0, or 3 for a resend).
+/// `a_code_names_the_request_its_message_names_and_renames_it` checks it
+/// against every message shape.
 #[inline]
 pub fn named(code: u128) -> Option<Named> {
     let top = (code >> 64) as u64;
-    // Callers: 4 bits of message variant, 1 of caller variant (0: a
-    // request), then client (8) and number (16). Refreshers: 4, then 3 of
-    // refresher variant (0: a request, 3: a request's resend), 8 and 16.
-    let at = match top >> 60 {
-        0..=3 if top >> 59 & 1 == 0 => 64 - 29,
-        4 | 5 | 6 | 9 if matches!(top >> 57 & 0b111, 0 | 3) => 64 - 31,
+    let tag = |after: u32, bits: u32| top >> (64 - after - bits) & ((1 << bits) - 1);
+    let after = match tag(0, MSG_TAG) {
+        0..=3 if tag(MSG_TAG, CALLER_TAG) == 0 => MSG_TAG + CALLER_TAG,
+        4 | 5 | 6 | 9 if matches!(tag(MSG_TAG, REFRESHER_TAG), 0 | 3) => MSG_TAG + REFRESHER_TAG,
         _ => return None,
     };
+    let at = 64 - after - CLIENT - NUMBER;
     let id = RequestId {
-        client: (top >> (at + 16)) as u8,
+        client: (top >> (at + NUMBER)) as u8,
         number: (top >> at) as u16,
     };
-    Some(Named { id, at: at as u32 })
+    Some(Named { id, at })
 }
 
 impl Named {
@@ -99,7 +114,8 @@ impl Named {
     #[inline]
     pub fn with_number(self, code: u128, number: u16) -> u128 {
         let top = (code >> 64) as u64;
-        let top = (top & !(0xffff << self.at)) | u64::from(number) << self.at;
+        let field = ((1 << NUMBER) - 1) << self.at;
+        let top = (top & !field) | u64::from(number) << self.at;
         u128::from(top) << 64 | u128::from(code as u64)
     }
 }

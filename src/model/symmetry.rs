@@ -267,28 +267,26 @@ pub(super) fn signatures(
     timers: &[Timer],
     ranks: Option<&Ranks<'_>>,
 ) -> (Vec<u64>, Vec<u32>) {
-    let mut signature: Vec<u64> = requests
-        .iter()
-        .map(|r| fold(msg_code::request_code(r)))
-        .collect();
+    let codes: Vec<u128> = msgs.iter().map(msg_code::code).collect();
+    let (mut coded, mut signature) = (Vec::new(), Vec::new());
+    signatures_into(
+        requests,
+        flights,
+        client,
+        &codes,
+        timers,
+        &mut coded,
+        &mut signature,
+    );
     let mut least = vec![u32::MAX; requests.len()];
-    let rank = std::cell::Cell::new(u32::MAX);
-    let mut note = |i: usize, d: u64| {
-        // A sum of digests is a digest of the multiset.
-        signature[i] = signature[i].wrapping_add(mix(d));
-        least[i] = least[i].min(rank.get());
-    };
-    for (k, msg) in msgs.iter().enumerate() {
-        rank.set(ranks.map_or(u32::MAX, |r| r.msgs[k]));
-        note_msg(client, msg_code::code(msg), &mut note);
-    }
-    for (k, timer) in timers.iter().enumerate() {
-        rank.set(ranks.map_or(u32::MAX, |r| r.timers[k]));
-        note_item(client, timer, &mut note);
-    }
-    rank.set(u32::MAX);
-    for flight in flights.iter().flatten() {
-        note_item(client, flight, &mut note);
+    if let Some(ranks) = ranks {
+        // The items naming each request, as the signatures found them.
+        for (&code, &rank) in codes.iter().zip(ranks.msgs) {
+            note_msg(client, code, &mut |i, _| least[i] = least[i].min(rank));
+        }
+        for (timer, &rank) in timers.iter().zip(ranks.timers) {
+            note_item(client, timer, &mut |i, _| least[i] = least[i].min(rank));
+        }
     }
     (signature, least)
 }
@@ -323,8 +321,9 @@ pub(super) fn signatures_into(
     }
 }
 
-/// A fast digest (FxHash of the value's `Hash` stream): a collision only
-/// costs dedup.
+/// A fast digest (FxHash of the value's `Hash` stream) of the items
+/// without an exact code (timers, flights): a collision only costs dedup
+/// (see docs/performance.md, "One move per symmetry orbit", for classes).
 pub(super) fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     value.hash(&mut h);

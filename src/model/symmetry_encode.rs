@@ -26,61 +26,25 @@ use crate::engine::encode::ByteSink;
 use crate::engine::MsgCodes;
 use std::hash::{Hash, Hasher};
 
-/// Renames `msgs` and `timers`, fills `orbit` (when given) and writes the
-/// renamed `w` into `sink`; false, with nothing done, when client symmetry
-/// may move a client.
+/// Renames `msgs` and `timers`, writes the renamed `w` into `sink` and
+/// fills `codes` (see `Protocol::encode_canonical`); false, with nothing
+/// done, when client symmetry may move a client.
 pub fn encode_canonical(
     m: &Model,
     w: &World,
     msgs: &mut [Msg],
     timers: &mut [Timer],
-    orbit: Option<&mut Vec<Msg>>,
-    sink: &mut ByteSink,
-) -> bool {
-    encode(m, w, msgs, timers, Out::Orbits(orbit), sink)
-}
-
-/// What the key wants of the renamed messages besides their renaming.
-pub enum Out<'a> {
-    /// Their orbit keys, when given (`Protocol::encode_canonical`).
-    Orbits(Option<&'a mut Vec<Msg>>),
-    /// Their codes, and with `orbits` their orbit keys' codes
-    /// (`Protocol::encode_canonical_coded`).
-    Codes {
-        orbits: bool,
-        codes: &'a mut MsgCodes,
-    },
-}
-
-impl Out<'_> {
-    fn orbits(&self) -> bool {
-        match self {
-            Out::Orbits(orbit) => orbit.is_some(),
-            Out::Codes { orbits, .. } => *orbits,
-        }
-    }
-}
-
-/// [`encode_canonical`], with what `out` asks for.
-pub fn encode(
-    m: &Model,
-    w: &World,
-    msgs: &mut [Msg],
-    timers: &mut [Timer],
-    out: Out<'_>,
+    orbits: bool,
+    codes: &mut MsgCodes,
     sink: &mut ByteSink,
 ) -> bool {
     if !m.symmetry {
         sink.put(w);
-        BUFFERS.with(|b| {
-            let mut b = b.borrow_mut();
-            b.reset(0);
-            if matches!(out, Out::Codes { .. }) {
-                b.coded.clear();
-                b.coded.extend(msgs.iter().map(msg_code::code));
-            }
-            collapse(msgs, &mut b, out);
-        });
+        codes.clear();
+        for (i, msg) in msgs.iter().enumerate() {
+            let code = msg_code::code(msg);
+            codes.push(i, code, code);
+        }
         return true;
     }
     // Client symmetry moves clients of a class of two or more only.
@@ -91,8 +55,9 @@ pub fn encode(
         let mut b = b.borrow_mut();
         let b = &mut *b;
         b.reset(w.clients.len());
-        rename_requests(m, w, msgs, timers, out.orbits(), b);
-        collapse(msgs, b, out);
+        rename_requests(m, w, msgs, timers, orbits, b);
+        relabel(b, orbits);
+        code_renamed(b, codes);
         let renamed = Renamed {
             numbers: &b.numbers,
             orders: &b.orders,
@@ -216,46 +181,20 @@ fn rename_requests(
     }
 }
 
-/// What `out` asks for of the renamed `msgs`: their orbit keys, or codes.
-/// In an orbit key each request named becomes the first of its class (as
-/// `symmetry::canonicalize_orbits` does): `classes` are the clients whose
-/// keys collapse and `firsts` (same index) the first request of each
-/// request's class.
-fn collapse(msgs: &[Msg], b: &mut Buffers, out: Out<'_>) {
-    let first_of = |id: RequestId| -> Option<u16> {
-        if id.number == 0 {
-            return None;
-        }
-        let k = b.classes.iter().position(|&c| c == id.client as usize)?;
-        Some(b.firsts[k][id.number as usize - 1] + 1)
-    };
-    match out {
-        Out::Orbits(None) => {}
-        Out::Orbits(Some(orbit)) => {
-            orbit.clear();
-            orbit.extend(msgs.iter().map(|msg| {
-                let mut key = *msg;
-                if let Some(id) = key.request_mut() {
-                    id.number = first_of(*id).unwrap_or(id.number);
-                }
-                key
-            }));
-        }
-        Out::Codes { orbits, codes } => {
-            relabel(b, orbits);
-            let relabel = &b.relabel;
-            codes.clear();
-            codes.reserve(msgs.len());
-            for (i, &code) in b.coded.iter().enumerate() {
-                let relabelled = msg_code::named(code).and_then(|named| {
-                    let table = relabel.get(named.id.client as usize)?;
-                    let &(own, key) = table.get((named.id.number as usize).checked_sub(1)?)?;
-                    Some((named.with_number(code, own), named.with_number(code, key)))
-                });
-                let (own, key) = relabelled.unwrap_or((code, code));
-                codes.push(i, key, own);
-            }
-        }
+/// The codes of the renamed messages and of their rank keys, from each
+/// message's code under its old numbers (`b.coded`): one substitution of
+/// the request number each (`b.relabel`).
+fn code_renamed(b: &Buffers, codes: &mut MsgCodes) {
+    codes.clear();
+    codes.reserve(b.coded.len());
+    for (i, &code) in b.coded.iter().enumerate() {
+        let relabelled = msg_code::named(code).and_then(|named| {
+            let table = b.relabel.get(named.id.client as usize)?;
+            let &(own, key) = table.get((named.id.number as usize).checked_sub(1)?)?;
+            Some((named.with_number(code, own), named.with_number(code, key)))
+        });
+        let (own, key) = relabelled.unwrap_or((code, code));
+        codes.push(i, key, own);
     }
 }
 

@@ -26,16 +26,16 @@ fn scenarios(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The streamed encoding and renamed items of one state against the
-/// copy path (`symmetry::canonicalize_orbits` on a copy, then `put`).
+/// The streamed encoding, renamed items and codes of one state against
+/// the copy path (`symmetry::canonicalize_orbits` on a copy, then `put`,
+/// and each renamed message and orbit key coded one by one).
 fn check(m: &Model, s: &UState<Model>) -> bool {
     let msgs: Vec<Msg> = s.msgs.iter().map(|(_, msg)| *msg).collect();
     let timers: Vec<Timer> = s.timers.iter().map(|t| t.timer).collect();
     for orbits in [false, true] {
-        let (mut m1, mut t1, mut o1) = (msgs.clone(), timers.clone(), Vec::new());
-        let mut sink = ByteSink::default();
-        let wanted = orbits.then_some(&mut o1);
-        if !encode_canonical(m, &s.model, &mut m1, &mut t1, wanted, &mut sink) {
+        let (mut m1, mut t1) = (msgs.clone(), timers.clone());
+        let (mut codes, mut sink) = (MsgCodes::default(), ByteSink::default());
+        if !encode_canonical(m, &s.model, &mut m1, &mut t1, orbits, &mut codes, &mut sink) {
             return false;
         }
         let (mut w2, mut m2, mut t2, mut o2) =
@@ -48,51 +48,20 @@ fn check(m: &Model, s: &UState<Model>) -> bool {
         let mut copy = ByteSink::default();
         copy.put(&w2);
         assert_eq!(sink.bytes, copy.bytes, "world encoding of {:?}", s.model);
-        check_codes(m, s, orbits, &m2, &o2, &copy);
-        assert_eq!((m1, t1, o1), (m2, t2, o2), "renamed items of {:?}", s.model);
+        assert_eq!((&m1, &t1), (&m2, &t2), "renamed items of {:?}", s.model);
+        let keys = if orbits { &o2 } else { &m2 };
+        let own: Vec<u128> = m2.iter().map(code).collect();
+        let key: Vec<u128> = (keys.iter().enumerate())
+            .map(|(i, k)| code(k) | i as u128)
+            .collect();
+        assert_eq!(
+            (codes.own, codes.keys),
+            (own, key),
+            "codes of {:?}",
+            s.model
+        );
     }
     true
-}
-
-/// The coded path (`Protocol::encode_canonical_coded`) against the copy
-/// path's renamed messages and orbit keys, coded one by one.
-fn check_codes(
-    m: &Model,
-    s: &UState<Model>,
-    orbits: bool,
-    renamed: &[Msg],
-    keys: &[Msg],
-    world: &ByteSink,
-) {
-    let mut msgs: Vec<Msg> = s.msgs.iter().map(|(_, msg)| *msg).collect();
-    let mut timers: Vec<Timer> = s.timers.iter().map(|t| t.timer).collect();
-    let (mut codes, mut sink) = (MsgCodes::default(), ByteSink::default());
-    assert!(m.encode_canonical_coded(
-        &s.model,
-        &mut msgs,
-        &mut timers,
-        orbits,
-        &mut codes,
-        &mut sink
-    ));
-    assert_eq!(
-        sink.bytes, world.bytes,
-        "coded world encoding of {:?}",
-        s.model
-    );
-    let keys = if orbits { keys } else { renamed };
-    let own: Vec<u128> = renamed.iter().map(code).collect();
-    let key: Vec<u128> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| code(k) | i as u128)
-        .collect();
-    assert_eq!(
-        (codes.own, codes.keys),
-        (own, key),
-        "codes of {:?}",
-        s.model
-    );
 }
 
 #[test]
@@ -102,16 +71,22 @@ fn streamed_worlds_encode_as_renamed_copies_do() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
         &mut files,
     );
-    let mut streamed = 0;
+    let (mut streamed, mut plain_streamed) = (0, 0);
     for file in files {
         let Ok(loaded) = crate::scenario::load(&file) else {
             continue;
         };
         let m = Model::build(&loaded.scenario);
+        // `--no-symmetry`: nothing renamed, every message its own orbit.
+        let plain = Model {
+            symmetry: false,
+            ..m.clone()
+        };
         let mut frontier = vec![UState::init(&m).0];
         let mut seen = 0;
         while let Some(s) = frontier.pop() {
             streamed += usize::from(check(&m, &s));
+            plain_streamed += usize::from(check(&plain, &s));
             seen += 1;
             if seen > 300 {
                 break;
@@ -127,4 +102,8 @@ fn streamed_worlds_encode_as_renamed_copies_do() {
         }
     }
     assert!(streamed > 1000, "only {streamed} states streamed");
+    assert!(
+        plain_streamed > streamed,
+        "only {plain_streamed} without symmetry"
+    );
 }
